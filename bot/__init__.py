@@ -1,0 +1,1 @@
+"""Adal: a bilingual Telegram bot for anti-corruption citizen reports."""

@@ -1,0 +1,45 @@
+"""The running bot: dispatcher, durable intake and an orderly shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot import console
+from bot.config import Settings
+from bot.db.connection import Database
+from bot.db.repositories.inbox import InboxRepository
+from bot.factory import create_bot, create_dispatcher
+from bot.i18n import create_i18n
+from bot.intake.durable import DurableIntake
+from bot.services.crypto import Keyring
+
+log = logging.getLogger(__name__)
+
+
+async def run_bot(settings: Settings, db: Database, keyring: Keyring, stop: asyncio.Event) -> None:
+    i18n = create_i18n(settings.default_locale)
+    bot = create_bot(settings)
+    dispatcher = create_dispatcher(settings=settings, db=db, keyring=keyring, i18n=i18n)
+    intake = DurableIntake(
+        bot=bot,
+        dispatcher=dispatcher,
+        inbox=InboxRepository(db),
+        keyring=keyring,
+        concurrency=settings.intake_concurrency,
+        shutdown_grace=settings.shutdown_grace_seconds,
+    )
+    # Same names start_polling would pass, so startup handlers can ask for them.
+    context = {"dispatcher": dispatcher, "bots": [bot], "i18n": i18n, **dispatcher.workflow_data}
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+        me = await bot.get_me()
+        await dispatcher.emit_startup(bot=bot, **context)
+        log.info("running as @%s", me.username)
+        console.say(console.STARTED)
+        await intake.run(stop)
+    finally:
+        try:
+            await dispatcher.emit_shutdown(bot=bot, **context)
+        finally:
+            await bot.session.close()

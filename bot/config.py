@@ -1,0 +1,82 @@
+"""Settings: the only place that reads the environment (and `.env`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Locale = Literal["kk", "ru"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Optional here so that a missing token gets our own bilingual explanation, not a traceback.
+    bot_token: SecretStr | None = None
+    secret_key: SecretStr | None = None
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    database_path: Path = Path("data/adal.sqlite3")
+    telegram_api_base: str | None = None
+    default_locale: Locale = "kk"
+    timezone: str = "Asia/Almaty"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Updates handled at once; updates of one chat are always handled in order.
+    intake_concurrency: int = Field(default=16, ge=1, le=256)
+    # How long a SIGTERM waits for handlers in flight before closing the session.
+    shutdown_grace_seconds: float = Field(default=20.0, ge=0)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @field_validator("bot_token", "secret_key", "telegram_api_base", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            bot_id, sep, rest = value.get_secret_value().partition(":")
+            if not (sep and bot_id.isdigit() and rest):
+                raise ValueError("expected <digits>:<secret> as issued by @BotFather")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _key_strength(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from bot.services.crypto import parse_secret_key
+
+            parse_secret_key(value.get_secret_value())
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown IANA time zone") from exc
+        return value
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _http_base(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

@@ -1,0 +1,47 @@
+"""Messages for the operator's terminal, in Kazakh and Russian like everything else."""
+
+from __future__ import annotations
+
+import sys
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import lazy_gettext as __
+from babel.support import LazyProxy
+
+from bot.i18n import DOMAIN, LOCALES_DIR, in_both_languages
+
+NO_TOKEN = __(
+    "BOT_TOKEN is not set. Get a token from @BotFather in Telegram (send him /newbot), "
+    "then put it in the .env file next to README.md as BOT_TOKEN=123456:ABC..."
+)
+NO_SECRET_KEY = __(
+    "SECRET_KEY is not set. Create one with: python -m bot keygen. Put it in .env as "
+    "SECRET_KEY=... and keep a backup of it apart from the database: without the key the bot "
+    "can no longer write to its users."
+)
+BAD_SETTING = __("Setting {name} has an invalid value: {detail}")
+MIGRATION_EDITED = __(
+    "Migration {file} was changed after it had been applied. Restore the original file; "
+    "put changes in a new numbered migration."
+)
+MIGRATION_FAILED = __("Migration {file} failed; the database was left as it was. {detail}")
+MIGRATIONS_APPLIED = __("Migrations applied: {files}")
+MIGRATIONS_UP_TO_DATE = __("The database is up to date.")
+CATALOGUES_MISSING = __(
+    "Translations are not compiled. Run the setup script from README.md first."
+)
+STARTED = __("Adal is running. Press Ctrl+C to stop.")
+
+
+def _console_i18n() -> I18n:
+    return I18n(path=LOCALES_DIR, default_locale="kk", domain=DOMAIN)
+
+
+def say(text: LazyProxy, *, error: bool = False, one_line: bool = False, **values: object) -> None:
+    """Print both translations; without compiled catalogues gettext falls back to the msgid."""
+    try:
+        separator = " / " if one_line else "\n"
+        message = in_both_languages(_console_i18n(), text, separator, **values)
+    except RuntimeError:  # a .po without its .mo: setup has not run
+        message = text._args[0].format(**values)
+    print(message, file=sys.stderr if error else sys.stdout, flush=True)

@@ -1,0 +1,1 @@
+"""SQLite access: one connection, migrations, and small repositories of plain SQL."""

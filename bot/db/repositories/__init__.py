@@ -1,0 +1,1 @@
+"""Repositories: plain SQL in, dataclasses out. One module per table group."""

@@ -1,0 +1,75 @@
+"""Wiring only: build the Bot and the Dispatcher from settings and open resources."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import lazy_gettext as __
+
+from bot.config import Settings
+from bot.db.connection import Database
+from bot.db.fsm_storage import SQLiteStorage
+from bot.db.repositories.users import UserRepository
+from bot.handlers import get_routers
+from bot.middlewares.identity import IdentityMiddleware
+from bot.middlewares.locale import StoredLocaleMiddleware
+from bot.middlewares.retry import RetryMiddleware
+from bot.services.crypto import Keyring
+from bot.services.locales import SUPPORTED_LOCALES
+from bot.services.users import UserService
+
+COMMANDS = (
+    ("start", __("Main menu")),
+    ("help", __("How to use the bot")),
+    ("language", __("Change the language")),
+    ("region", __("Change your region")),
+    ("privacy", __("What the bot stores about you")),
+    ("cancel", __("Stop the current action")),
+)
+
+
+def create_bot(settings: Settings) -> Bot:
+    assert settings.bot_token is not None
+    api = (
+        TelegramAPIServer.from_base(settings.telegram_api_base)
+        if settings.telegram_api_base
+        else PRODUCTION
+    )
+    bot = Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=AiohttpSession(api=api),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+    bot.session.middleware(RetryMiddleware())
+    return bot
+
+
+def create_dispatcher(
+    *, settings: Settings, db: Database, keyring: Keyring, i18n: I18n
+) -> Dispatcher:
+    users = UserService(UserRepository(db), keyring)
+    dispatcher = Dispatcher(
+        storage=SQLiteStorage(db, keyring),
+        settings=settings,
+        db=db,
+        users=users,
+    )
+    dispatcher.update.outer_middleware(IdentityMiddleware(users))
+    StoredLocaleMiddleware(i18n).setup(dispatcher)
+    dispatcher.include_routers(*get_routers())
+    dispatcher.startup.register(set_commands)
+    return dispatcher
+
+
+async def set_commands(bot: Bot, i18n: I18n, settings: Settings) -> None:
+    """Command descriptions in each language; Telegram picks by the user's app language."""
+    with i18n.context():
+        for code in (None, *SUPPORTED_LOCALES):
+            with i18n.use_locale(code or settings.default_locale):
+                commands = [BotCommand(command=c, description=str(d)) for c, d in COMMANDS]
+            await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)

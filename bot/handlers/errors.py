@@ -1,0 +1,42 @@
+"""Errors in handlers: log the kind (never the content) and tell the user calmly."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from aiogram import Router
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import gettext as _
+
+from bot.services.users import UserService
+
+log = logging.getLogger(__name__)
+
+
+def get_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(on_error)
+    return router
+
+
+async def on_error(event: ErrorEvent, users: UserService, pseudonym: str | None = None) -> bool:
+    update, exc = event.update, event.exception
+    # Frames only: an exception's message may quote what the user typed.
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("handler failed on update %s: %s\n%s", update.update_id, type(exc).__name__, frames)
+    if isinstance(exc, TelegramForbiddenError) and pseudonym is not None:
+        await users.set_active(pseudonym, active=False)
+        return True
+    if isinstance(exc, TelegramAPIError):
+        return True  # Telegram itself refused; another message would likely fail the same way.
+    text = _("Something went wrong on our side. Nothing you sent is lost; please try again.")
+    try:
+        if update.message is not None:
+            await update.message.answer(text)
+        elif update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+    except TelegramAPIError:
+        log.warning("could not tell the user about the error on update %s", update.update_id)
+    return True

@@ -1,0 +1,1 @@
+"""Durable update intake: store first, confirm later, handle each update exactly once."""

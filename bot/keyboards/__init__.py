@@ -1,0 +1,1 @@
+"""Keyboard builders and callback data. Labels arrive translated or come from gettext."""

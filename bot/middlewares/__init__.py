@@ -1,0 +1,1 @@
+"""Middlewares: identity (pseudonym and user row) first, then locale."""

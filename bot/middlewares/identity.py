@@ -1,0 +1,37 @@
+"""Turns the Telegram user into a pseudonym and loads the stored row, once per update."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+
+from bot.services.users import UserService
+
+
+class IdentityMiddleware(BaseMiddleware):
+    """Puts `pseudonym` and `user_record` into handler data; reads, never writes."""
+
+    def __init__(self, users: UserService) -> None:
+        self._users = users
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        tg_user: User | None = data.get("event_from_user")
+        if tg_user is None:
+            data["pseudonym"] = None
+            data["user_record"] = None
+        else:
+            data["pseudonym"] = self._users.pseudonym(tg_user.id)
+            record = await self._users.get(data["pseudonym"])
+            if record is not None and not record.is_active:
+                # They wrote again, so they unblocked the bot.
+                await self._users.set_active(record.pseudonym, active=True)
+            data["user_record"] = record
+        return await handler(event, data)

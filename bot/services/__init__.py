@@ -1,0 +1,1 @@
+"""Product rules. Plain Python: nothing here imports aiogram."""
