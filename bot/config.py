@@ -13,7 +13,10 @@ Locale = Literal["kk", "ru"]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty line in .env (SETTING=) means "use the default", as .env.example shows them.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     # Optional here so that a missing token gets our own bilingual explanation, not a traceback.
     bot_token: SecretStr | None = None

@@ -77,16 +77,42 @@ class Database:
             else:
                 await self.conn.execute("COMMIT")
 
-    async def run_script(self, script: str) -> None:
-        """Run a script that opens and commits its own transaction; roll back if it fails."""
+    async def run_migration(self, script: str, record_sql: str, record: Params) -> None:
+        """Run a migration script and record it in one transaction, or leave no trace.
+
+        The record is a separate statement, not appended to the script: a script ending inside
+        an unclosed comment would otherwise swallow it and the COMMIT without an error.
+        """
         async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
             try:
-                await self.conn.executescript(script)
+                # Statement by statement: executescript() would COMMIT first on Python 3.11.
+                for statement in split_statements(script):
+                    await self.conn.execute(statement)
+                if not self.conn.in_transaction:
+                    raise sqlite3.OperationalError("a migration must not end the transaction")
+                await self.conn.execute(record_sql, record)
             except BaseException:
                 if self.conn.in_transaction:
                     await self.conn.execute("ROLLBACK")
                 raise
+            await self.conn.execute("COMMIT")
 
     async def checkpoint(self) -> None:
         async with self._lock:
             await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def split_statements(script: str) -> list[str]:
+    """Split SQL into complete statements (semicolons inside triggers and strings kept)."""
+    statements: list[str] = []
+    buffer = ""
+    for chunk in script.split(";"):
+        buffer += chunk + ";"
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer)
+            buffer = ""
+    tail = buffer[:-1]  # drop the ";" added after the last chunk
+    if tail.strip():
+        statements.append(tail)  # e.g. a trailing comment; SQLite treats it as a no-op
+    return [s for s in statements if s.strip(" \t\r\n;")]

@@ -70,15 +70,13 @@ async def apply_migrations(db: Database, directory: Path = MIGRATIONS_DIR) -> li
 
 
 async def _apply_one(db: Database, migration: Migration) -> None:
-    # executescript() cannot take parameters; every value below is digits, hex or a name that
-    # matched _NAME, so it is safe to inline.
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    record = (
-        "INSERT INTO schema_migrations (version, filename, checksum, applied_at) VALUES "
-        f"({migration.version}, '{migration.filename}', '{migration.checksum}', '{stamp}');"
-    )
-    script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;\n{record}\nCOMMIT;"
     try:
-        await db.run_script(script)
+        await db.run_migration(
+            migration.sql,
+            "INSERT INTO schema_migrations (version, filename, checksum, applied_at)"
+            " VALUES (?, ?, ?, ?)",
+            (migration.version, migration.filename, migration.checksum, stamp),
+        )
     except Exception as exc:
         raise MigrationError(f"failed: {exc}", migration.filename) from exc

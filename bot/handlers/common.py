@@ -44,9 +44,9 @@ async def show_privacy(message: Message) -> None:
         _(
             "<b>Privacy</b>\n\n"
             "<b>What the bot stores.</b> Your chosen language and region, the date you first "
-            "wrote, and your chat number in encrypted form, so that the bot can answer you. Your "
-            "Telegram ID is kept only as a one-way code. Your name, username and phone number are not "
-            "stored.\n\n"
+            "wrote, and your chat number in encrypted form, so that the bot can answer you. "
+            "Your Telegram ID is kept only as a one-way code. Your name, username and phone "
+            "number are not stored.\n\n"
             "<b>What Telegram sees.</b> Chats with bots are not end-to-end encrypted. Telegram "
             "itself can see this chat, and the bot always learns your Telegram ID, name and "
             "username while it answers you.\n\n"

@@ -120,7 +120,8 @@ class DurableIntake:
         items = []
         for update in updates:
             chat_id = chat_of(update)
-            chat_key = self._keyring.pseudonym(chat_id) if chat_id is not None else "-"
+            # Not the user pseudonym: inbox leftovers must not join onto the users table.
+            chat_key = self._keyring.opaque(f"chat:{chat_id}") if chat_id is not None else "-"
             raw = update.model_dump_json(by_alias=True, exclude_none=True).encode()
             items.append(
                 InboxItem(update.update_id, chat_key, self._keyring.seal(raw, _SEAL_CONTEXT))

@@ -1,0 +1,101 @@
+"""Shared fixtures: a migrated database, keys, translations and a dispatcher on a fake bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Dispatcher
+from aiogram.methods import SendMessage
+from aiogram.utils.i18n import I18n
+
+from bot.config import Settings
+from bot.db.connection import Database
+from bot.db.migrations import apply_migrations
+from bot.factory import create_dispatcher
+from bot.i18n import create_i18n
+from bot.services.crypto import Keyring
+from tests.fake_session import FakeBot, FakeSession
+
+TEST_SECRET = "11" * 32
+
+
+@pytest.fixture
+def keyring() -> Keyring:
+    return Keyring.from_setting(TEST_SECRET)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "adal.sqlite3"
+
+
+@pytest.fixture
+async def db(db_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(db_path)
+    await apply_migrations(database)
+    yield database
+    await database.close()
+
+
+@pytest.fixture(scope="session")
+def i18n() -> I18n:
+    return create_i18n("kk")
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot_token="42:TEST-TOKEN",
+        secret_key=TEST_SECRET,
+        database_path=db_path,
+    )
+
+
+@pytest.fixture
+def bot() -> FakeBot:
+    return FakeBot()
+
+
+@pytest.fixture
+def session(bot: FakeBot) -> FakeSession:
+    return bot.session_
+
+
+@pytest.fixture
+def dp(settings: Settings, db: Database, keyring: Keyring, i18n: I18n) -> Dispatcher:
+    return create_dispatcher(settings=settings, db=db, keyring=keyring, i18n=i18n)
+
+
+class Chat:
+    """Feeds raw updates through the real dispatcher and returns what the bot sent."""
+
+    def __init__(self, dp: Dispatcher, bot: FakeBot) -> None:
+        self.dp = dp
+        self.bot = bot
+
+    async def send(self, update: dict[str, Any]) -> list[Any]:
+        before = len(self.bot.session_.requests)
+        await self.dp.feed_raw_update(self.bot, update)
+        return self.bot.session_.requests[before:]
+
+    async def texts(self, update: dict[str, Any]) -> list[str]:
+        return [r.text for r in await self.send(update) if isinstance(r, SendMessage)]
+
+
+@pytest.fixture
+def chat(dp: Dispatcher, bot: FakeBot) -> Chat:
+    return Chat(dp, bot)
+
+
+def translate(i18n: I18n, msgid: str, locale: str) -> str:
+    return i18n.gettext(msgid, locale=locale)
+
+
+def render(i18n: I18n, make_text: Callable[[], str], locale: str) -> str:
+    """What a text-building function returns for a user of that locale."""
+    with i18n.context(), i18n.use_locale(locale):
+        return make_text()

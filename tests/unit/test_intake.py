@@ -1,0 +1,199 @@
+"""The durable intake: stored before confirmed, each chat in order, nothing handled twice."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.types import Message, Update
+
+from bot.db.connection import Database
+from bot.db.repositories.inbox import InboxItem, InboxRepository
+from bot.intake.durable import DurableIntake
+from bot.intake.scheduler import ChatOrderedScheduler
+from bot.services.crypto import Keyring
+from tests import updates as u
+from tests.fake_session import FakeBot, FakeSession
+
+
+class PollingSession(FakeSession):
+    """Serves queued updates to getUpdates and records what the inbox held at each call."""
+
+    def __init__(self, inbox_ids: callable) -> None:
+        super().__init__()
+        self.batches: list[list[dict[str, Any]]] = []
+        self.offsets: list[int | None] = []
+        self.stored_at_call: list[set[int]] = []
+        self._inbox_ids = inbox_ids
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ):
+        if isinstance(method, GetUpdates):
+            self.offsets.append(method.offset)
+            self.stored_at_call.append(await self._inbox_ids())
+            if self.batches:
+                return [Update.model_validate(raw) for raw in self.batches.pop(0)]
+            await asyncio.sleep(0.01)
+            return []
+        return await super().make_request(bot, method, timeout)
+
+
+@pytest.fixture
+def handled() -> list[int]:
+    return []
+
+
+def recording_dispatcher(handled: list[int], delay: float = 0.0) -> Dispatcher:
+    dp = Dispatcher()
+
+    @dp.message()
+    async def record(message: Message) -> None:
+        await asyncio.sleep(delay)
+        handled.append(int(message.text))
+
+    return dp
+
+
+async def all_ids(db: Database) -> set[int]:
+    return {row["update_id"] for row in await db.fetchall("SELECT update_id FROM inbox")}
+
+
+def numbered(user_id: int, n: int) -> dict[str, Any]:
+    return u.text(u.user(user_id), str(n))
+
+
+async def run_until(intake: DurableIntake, condition, timeout: float = 5.0) -> None:
+    stop = asyncio.Event()
+    task = asyncio.create_task(intake.run(stop))
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+    stop.set()
+    await task
+
+
+def make_intake(
+    bot: FakeBot, dp: Dispatcher, db: Database, keyring: Keyring, **kw
+) -> DurableIntake:
+    return DurableIntake(
+        bot=bot, dispatcher=dp, inbox=InboxRepository(db), keyring=keyring, poll_timeout=0, **kw
+    )
+
+
+async def test_updates_are_stored_before_their_offset_is_confirmed(
+    db: Database, keyring: Keyring, handled: list[int]
+) -> None:
+    session = PollingSession(lambda: all_ids(db))
+    bot = FakeBot()
+    bot.session = session
+    first = [numbered(1, i) for i in range(5)]
+    second = [numbered(2, i) for i in range(5, 8)]
+    session.batches = [first, second]
+    await run_until(
+        make_intake(bot, recording_dispatcher(handled), db, keyring), lambda: len(handled) == 8
+    )
+    assert sorted(handled) == list(range(8))
+    for offset, stored in zip(session.offsets, session.stored_at_call, strict=True):
+        if offset is not None:
+            # Everything the offset tells Telegram to forget is already in the inbox.
+            assert {i for i in range(offset) if i >= first[0]["update_id"]} <= stored
+    assert session.offsets[1] == first[-1]["update_id"] + 1
+
+
+async def test_redelivered_update_is_handled_once(
+    db: Database, keyring: Keyring, handled: list[int]
+) -> None:
+    session = PollingSession(lambda: all_ids(db))
+    bot = FakeBot()
+    bot.session = session
+    update = numbered(3, 7)
+    session.batches = [[update], [update], [numbered(3, 8)]]
+    await run_until(
+        make_intake(bot, recording_dispatcher(handled), db, keyring),
+        lambda: len(handled) >= 2 and not session.batches,
+    )
+    assert handled == [7, 8]
+
+
+async def test_done_rows_keep_only_the_update_id(
+    db: Database, keyring: Keyring, handled: list[int]
+) -> None:
+    session = PollingSession(lambda: all_ids(db))
+    bot = FakeBot()
+    bot.session = session
+    session.batches = [[numbered(4, 1)]]
+    await run_until(
+        make_intake(bot, recording_dispatcher(handled), db, keyring), lambda: handled == [1]
+    )
+    await asyncio.sleep(0.05)
+    rows = await db.fetchall("SELECT * FROM inbox")
+    assert len(rows) == 1
+    assert rows[0]["payload"] is None and rows[0]["chat_key"] is None
+
+
+async def test_pending_updates_from_a_crash_are_handled_first_in_order(
+    db: Database, keyring: Keyring, handled: list[int]
+) -> None:
+    session = PollingSession(lambda: all_ids(db))
+    bot = FakeBot()
+    bot.session = session
+    intake = make_intake(bot, recording_dispatcher(handled), db, keyring)
+    # What a killed process leaves behind: stored, sealed, never marked done.
+    left = [Update.model_validate(numbered(5, i)) for i in range(3)]
+    await intake._store(left)
+    session.batches = [[numbered(5, 3)]]
+    await run_until(intake, lambda: len(handled) == 4)
+    assert handled == [0, 1, 2, 3]
+    # The next poll confirms from the highest stored id, not from scratch.
+    assert session.offsets[0] == left[-1].update_id + 1
+
+
+async def test_stop_lets_handlers_in_flight_finish_and_keeps_the_rest_pending(
+    db: Database, keyring: Keyring, handled: list[int]
+) -> None:
+    session = PollingSession(lambda: all_ids(db))
+    bot = FakeBot()
+    bot.session = session
+    session.batches = [[numbered(6, i) for i in range(4)]]  # one chat: strictly one at a time
+    intake = make_intake(
+        bot, recording_dispatcher(handled, delay=0.2), db, keyring, shutdown_grace=5
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(intake.run(stop))
+    async with asyncio.timeout(5):
+        while not session.offsets or len(session.offsets) < 2:
+            await asyncio.sleep(0.01)
+    stop.set()
+    await task
+    assert handled == [0]  # the one in flight finished, nothing new started
+    pending = await InboxRepository(db).pending()
+    assert len(pending) == 3
+
+
+async def test_scheduler_keeps_chat_order_and_bounds_concurrency() -> None:
+    running = 0
+    peak = 0
+    seen: dict[str, list[int]] = {}
+
+    async def process(item: InboxItem) -> None:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.001 * (item.update_id % 3))
+        seen.setdefault(item.chat_key, []).append(item.update_id)
+        running -= 1
+
+    scheduler = ChatOrderedScheduler(process, concurrency=4)
+    for update_id in range(200):
+        scheduler.submit(InboxItem(update_id, f"chat{update_id % 10}", b""))
+    async with asyncio.timeout(5):
+        while scheduler.queued:
+            await asyncio.sleep(0.01)
+    assert peak == 4
+    assert sum(len(ids) for ids in seen.values()) == 200
+    for ids in seen.values():
+        assert ids == sorted(ids)
