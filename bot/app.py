@@ -9,9 +9,10 @@ from bot import console
 from bot.config import Settings
 from bot.db.connection import Database
 from bot.db.repositories.inbox import InboxRepository
-from bot.factory import create_bot, create_dispatcher
+from bot.factory import create_bot, create_dispatcher, create_services
 from bot.i18n import create_i18n
 from bot.intake.durable import DurableIntake
+from bot.notifications import TelegramSender
 from bot.services.crypto import Keyring
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,10 @@ log = logging.getLogger(__name__)
 async def run_bot(settings: Settings, db: Database, keyring: Keyring, stop: asyncio.Event) -> None:
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings)
-    dispatcher = create_dispatcher(settings=settings, db=db, keyring=keyring, i18n=i18n)
+    services = create_services(settings, db, keyring)
+    dispatcher = create_dispatcher(
+        settings=settings, db=db, keyring=keyring, i18n=i18n, services=services
+    )
     intake = DurableIntake(
         bot=bot,
         dispatcher=dispatcher,
@@ -37,7 +41,15 @@ async def run_bot(settings: Settings, db: Database, keyring: Keyring, stop: asyn
         await dispatcher.emit_startup(bot=bot, **context)
         log.info("running as @%s", me.username)
         console.say(console.STARTED)
-        await intake.run(stop)
+        await services.drafts.purge_stale()
+        await services.limits.forget_old()
+        sender = TelegramSender(bot, services.users, i18n)
+        outbox = asyncio.create_task(services.outbox.run(sender, stop))
+        try:
+            await intake.run(stop)
+        finally:
+            stop.set()
+            await outbox
     finally:
         try:
             await dispatcher.emit_shutdown(bot=bot, **context)

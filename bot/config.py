@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # How long a SIGTERM waits for handlers in flight before closing the session.
     shutdown_grace_seconds: float = Field(default=20.0, ge=0)
 
+    # A follow-up code check always takes this long, right or wrong, so timing reveals nothing.
+    code_check_seconds: float = Field(default=1.0, ge=0, le=10)
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -14,17 +16,28 @@ from aiogram.utils.i18n import lazy_gettext as __
 from bot.config import Settings
 from bot.db.connection import Database
 from bot.db.fsm_storage import SQLiteStorage
+from bot.db.repositories.drafts import DraftRepository
+from bot.db.repositories.limits import LimitRepository
+from bot.db.repositories.outbox import OutboxRepository
+from bot.db.repositories.reports import ReportRepository
 from bot.db.repositories.users import UserRepository
 from bot.handlers import get_routers
 from bot.middlewares.identity import IdentityMiddleware
 from bot.middlewares.locale import StoredLocaleMiddleware
 from bot.middlewares.retry import RetryMiddleware
 from bot.services.crypto import Keyring
+from bot.services.drafts import DraftService
+from bot.services.limits import Limits
 from bot.services.locales import SUPPORTED_LOCALES
+from bot.services.outbox import Outbox
+from bot.services.reports import ReportService
 from bot.services.users import UserService
 
 COMMANDS = (
     ("start", __("Main menu")),
+    ("report", __("Report corruption")),
+    ("mytips", __("My reports")),
+    ("check", __("Check a report by its secret code")),
     ("help", __("How to use the bot")),
     ("language", __("Change the language")),
     ("region", __("Change your region")),
@@ -49,15 +62,52 @@ def create_bot(settings: Settings) -> Bot:
     return bot
 
 
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything handlers and background jobs use, built once per process."""
+
+    users: UserService
+    drafts: DraftService
+    limits: Limits
+    outbox: Outbox
+    reports: ReportService
+
+
+def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
+    drafts = DraftService(DraftRepository(db), keyring)
+    limits = Limits(LimitRepository(db), keyring)
+    outbox = Outbox(OutboxRepository(db), keyring)
+    reports = ReportService(
+        db=db,
+        reports=ReportRepository(db),
+        drafts=drafts,
+        limits=limits,
+        outbox=outbox,
+        keyring=keyring,
+        check_seconds=settings.code_check_seconds,
+    )
+    return Services(UserService(UserRepository(db), keyring), drafts, limits, outbox, reports)
+
+
 def create_dispatcher(
-    *, settings: Settings, db: Database, keyring: Keyring, i18n: I18n
+    *,
+    settings: Settings,
+    db: Database,
+    keyring: Keyring,
+    i18n: I18n,
+    services: Services | None = None,
 ) -> Dispatcher:
-    users = UserService(UserRepository(db), keyring)
+    services = services or create_services(settings, db, keyring)
+    users = services.users
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db, keyring),
         settings=settings,
         db=db,
         users=users,
+        drafts=services.drafts,
+        limits=services.limits,
+        outbox=services.outbox,
+        reports=services.reports,
     )
     dispatcher.update.outer_middleware(IdentityMiddleware(users))
     StoredLocaleMiddleware(i18n).setup(dispatcher)

@@ -52,6 +52,7 @@ def settings(db_path: Path) -> Settings:
         bot_token="42:TEST-TOKEN",
         secret_key=TEST_SECRET,
         database_path=db_path,
+        code_check_seconds=0.01,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import common, errors, fallback, menu, onboarding
+from bot.handlers import common, errors, fallback, menu, onboarding, report
 
 
 def get_routers() -> list[Router]:
@@ -14,5 +14,6 @@ def get_routers() -> list[Router]:
         common.get_router(),
         onboarding.get_router(),
         menu.get_router(),
+        *report.get_routers(),
         fallback.get_router(),
     ]

@@ -9,3 +9,17 @@ class LanguageCallback(CallbackData, prefix="lang"):
 
 class RegionCallback(CallbackData, prefix="reg"):
     code: str
+
+
+class ReportCallback(CallbackData, prefix="rp"):
+    """Report flow buttons: `action` is what to do, `value` a key (area, region, choice)."""
+
+    action: str
+    value: str = ""
+
+
+class CaseCallback(CallbackData, prefix="cs"):
+    """A filed report's buttons. The id is re-authorised on every press, never trusted."""
+
+    action: str
+    id: int

@@ -112,8 +112,6 @@ async def test_forged_or_stale_callbacks_are_refused_and_change_nothing(
 @pytest.mark.parametrize(
     ("button", "answer_start"),
     [
-        ("📝 Report corruption", "Filing reports in the bot is being prepared"),
-        ("📂 My reports", "You have no reports yet."),
         ("📰 News subscriptions", "Regional news subscriptions are being prepared"),
         ("🤝 Become a volunteer", "Applications to become an anti-corruption volunteer"),
     ],

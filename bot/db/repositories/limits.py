@@ -1,0 +1,36 @@
+"""Timestamps for rate limits: submitted reports and failed code checks."""
+
+from __future__ import annotations
+
+from bot.db.connection import Database
+
+
+class LimitRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def submissions_since(self, actor: str, since: str) -> list[str]:
+        rows = await self._db.fetchall(
+            "SELECT at_hour FROM submission_log WHERE actor = ? AND at_hour > ? ORDER BY at_hour",
+            (actor, since),
+        )
+        return [row["at_hour"] for row in rows]
+
+    async def record_submission(self, actor: str, at_hour: str) -> None:
+        await self._db.execute(
+            "INSERT INTO submission_log (actor, at_hour) VALUES (?, ?)", (actor, at_hour)
+        )
+
+    async def check_failures_since(self, actor: str, since: str) -> int:
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM check_failures WHERE actor = ? AND at > ?", (actor, since)
+        )
+        return int(row["n"]) if row else 0
+
+    async def record_check_failure(self, actor: str, at: str) -> None:
+        await self._db.execute("INSERT INTO check_failures (actor, at) VALUES (?, ?)", (actor, at))
+
+    async def forget_before(self, moment: str) -> None:
+        """Old rows serve no limit any more; keeping them would only build a history."""
+        await self._db.execute("DELETE FROM submission_log WHERE at_hour < ?", (moment,))
+        await self._db.execute("DELETE FROM check_failures WHERE at < ?", (moment,))

@@ -1,0 +1,252 @@
+"""Reports, their evidence, status history and case thread."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.db.connection import Database
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    kind: str  # photo | document | video
+    file_id: str
+    mime_type: str | None = None
+    cleaned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    region: str
+    area: str
+    settlement: str
+    description: str
+    occurred: str
+    involved: str | None
+    amount: int | None
+    latitude: float | None
+    longitude: float | None
+    anonymity: str
+    reporter: str | None
+    phone_enc: bytes | None
+    locale: str
+    code_locator: str | None
+    code_salt: bytes | None
+    code_hash: bytes | None
+    created_at: str
+    evidence: Sequence[EvidenceFile] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    id: int
+    case_number: str
+    region: str
+    area: str
+    settlement: str
+    description: str
+    occurred: str
+    involved: str | None
+    amount: int | None
+    latitude: float | None
+    longitude: float | None
+    anonymity: str
+    reporter: str | None
+    phone_enc: bytes | None
+    locale: str
+    code_locator: str | None
+    code_salt: bytes | None
+    code_hash: bytes | None
+    status: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    status: str
+    reason: str | None
+    duplicate_of: str | None
+    actor: str | None
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadMessage:
+    id: int
+    author: str  # moderator | reporter
+    kind: str  # question | answer
+    body: str | None
+    created_at: str
+    files: int = 0
+
+
+def _report(row: sqlite3.Row) -> Report:
+    return Report(**{name: row[name] for name in Report.__slots__})  # type: ignore[attr-defined]
+
+
+def format_case_number(region: str, serial: int) -> str:
+    return f"{region.replace('-', '')}-{serial:06d}"
+
+
+class ReportRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(self, new: NewReport) -> Report:
+        """Number the case and store it with its evidence and first status, all or nothing."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO case_counters (region, last) VALUES (?, 1)"
+                " ON CONFLICT (region) DO UPDATE SET last = last + 1 RETURNING last",
+                (new.region,),
+            )
+            serial = (await cursor.fetchone())[0]
+            cursor = await conn.execute(
+                "INSERT INTO reports (case_number, region, area, settlement, description,"
+                " occurred, involved, amount, latitude, longitude, anonymity, reporter, phone_enc,"
+                " locale, code_locator, code_salt, code_hash, status, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?)",
+                (
+                    format_case_number(new.region, serial),
+                    new.region,
+                    new.area,
+                    new.settlement,
+                    new.description,
+                    new.occurred,
+                    new.involved,
+                    new.amount,
+                    new.latitude,
+                    new.longitude,
+                    new.anonymity,
+                    new.reporter,
+                    new.phone_enc,
+                    new.locale,
+                    new.code_locator,
+                    new.code_salt,
+                    new.code_hash,
+                    new.created_at,
+                ),
+            )
+            report_id = cursor.lastrowid
+            await conn.executemany(
+                "INSERT INTO report_evidence (report_id, kind, file_id, mime_type, cleaned)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (report_id, e.kind, e.file_id, e.mime_type, int(e.cleaned))
+                    for e in new.evidence
+                ],
+            )
+            await conn.execute(
+                "INSERT INTO report_status_history (report_id, status, created_at)"
+                " VALUES (?, 'received', ?)",
+                (report_id, new.created_at),
+            )
+        report = await self.get(int(report_id or 0))
+        assert report is not None
+        return report
+
+    async def get(self, report_id: int) -> Report | None:
+        row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
+        return _report(row) if row else None
+
+    async def get_by_case(self, case_number: str) -> Report | None:
+        row = await self._db.fetchone(
+            "SELECT * FROM reports WHERE case_number = ?", (case_number.upper(),)
+        )
+        return _report(row) if row else None
+
+    async def get_by_locator(self, locator: str) -> Report | None:
+        row = await self._db.fetchone("SELECT * FROM reports WHERE code_locator = ?", (locator,))
+        return _report(row) if row else None
+
+    async def locator_taken(self, locator: str) -> bool:
+        row = await self._db.fetchone("SELECT 1 FROM reports WHERE code_locator = ?", (locator,))
+        return row is not None
+
+    async def by_reporter(self, pseudonym: str, limit: int = 50) -> list[Report]:
+        rows = await self._db.fetchall(
+            "SELECT * FROM reports WHERE reporter = ? ORDER BY id DESC LIMIT ?",
+            (pseudonym, limit),
+        )
+        return [_report(row) for row in rows]
+
+    async def evidence(self, report_id: int) -> list[EvidenceFile]:
+        rows = await self._db.fetchall(
+            "SELECT kind, file_id, mime_type, cleaned FROM report_evidence"
+            " WHERE report_id = ? ORDER BY id",
+            (report_id,),
+        )
+        return [
+            EvidenceFile(r["kind"], r["file_id"], r["mime_type"], bool(r["cleaned"])) for r in rows
+        ]
+
+    async def history(self, report_id: int) -> list[StatusChange]:
+        rows = await self._db.fetchall(
+            "SELECT status, reason, duplicate_of, actor, created_at FROM report_status_history"
+            " WHERE report_id = ? ORDER BY id",
+            (report_id,),
+        )
+        return [
+            StatusChange(r["status"], r["reason"], r["duplicate_of"], r["actor"], r["created_at"])
+            for r in rows
+        ]
+
+    async def thread(self, report_id: int) -> list[ThreadMessage]:
+        rows = await self._db.fetchall(
+            "SELECT m.id, m.author, m.kind, m.body, m.created_at,"
+            " (SELECT COUNT(*) FROM report_evidence e WHERE e.message_id = m.id) AS files"
+            " FROM report_messages m WHERE m.report_id = ? ORDER BY m.id",
+            (report_id,),
+        )
+        return [
+            ThreadMessage(r["id"], r["author"], r["kind"], r["body"], r["created_at"], r["files"])
+            for r in rows
+        ]
+
+    async def set_status(
+        self,
+        report_id: int,
+        status: str,
+        reason: str | None,
+        duplicate_of: str | None,
+        actor: str | None,
+        at: str,
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE reports SET status = ? WHERE id = ?", (status, report_id))
+            await conn.execute(
+                "INSERT INTO report_status_history"
+                " (report_id, status, reason, duplicate_of, actor, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (report_id, status, reason, duplicate_of, actor, at),
+            )
+
+    async def add_message(
+        self,
+        report_id: int,
+        author: str,
+        kind: str,
+        body: str | None,
+        actor: str | None,
+        at: str,
+        files: Sequence[EvidenceFile] = (),
+    ) -> int:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO report_messages (report_id, author, kind, body, actor, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (report_id, author, kind, body, actor, at),
+            )
+            message_id = int(cursor.lastrowid or 0)
+            await conn.executemany(
+                "INSERT INTO report_evidence"
+                " (report_id, kind, file_id, mime_type, cleaned, message_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (report_id, f.kind, f.file_id, f.mime_type, int(f.cleaned), message_id)
+                    for f in files
+                ],
+            )
+        return message_id

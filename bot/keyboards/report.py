@@ -1,0 +1,253 @@
+"""Keyboards of the report flow and of the follow-up screens."""
+
+from __future__ import annotations
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.keyboards.callbacks import CaseCallback, ReportCallback
+from bot.keyboards.common import CHECK
+from bot.services.regions import regions_for_picker
+from bot.services.risk_areas import all_areas
+
+BACK = __("⬅️ Back")
+CANCEL = __("✖️ Cancel")
+SKIP = __("Skip ➡️")
+SEND_LOCATION = __("📍 Send my location")
+SHARE_PHONE = __("📞 Share my phone number")
+
+
+def _nav_row(skip: bool = False) -> list[InlineKeyboardButton]:
+    row = [
+        InlineKeyboardButton(text=str(BACK), callback_data=ReportCallback(action="back").pack())
+    ]
+    if skip:
+        row.append(
+            InlineKeyboardButton(
+                text=str(SKIP), callback_data=ReportCallback(action="skip").pack()
+            )
+        )
+    row.append(
+        InlineKeyboardButton(
+            text=str(CANCEL), callback_data=ReportCallback(action="cancel").pack()
+        )
+    )
+    return row
+
+
+def nav_keyboard(skip: bool = False) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[_nav_row(skip)])
+
+
+def area_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for area in all_areas():
+        label = (CHECK if area.key == current else "") + area.name(locale)
+        builder.button(text=label, callback_data=ReportCallback(action="area", value=area.key))
+    builder.adjust(2)
+    builder.row(*_nav_row())
+    return builder.as_markup()
+
+
+def region_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for region in regions_for_picker(locale):
+        label = (CHECK if region.code == current else "") + region.name(locale)
+        builder.button(
+            text=label, callback_data=ReportCallback(action="region", value=region.code)
+        )
+    builder.adjust(2)
+    builder.row(*_nav_row())
+    return builder.as_markup()
+
+
+def when_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for value, label in (
+        ("today", _("Today")),
+        ("week", _("This week")),
+        ("month", _("This month")),
+        ("earlier", _("Earlier")),
+        ("exact", _("📅 Exact date")),
+    ):
+        builder.button(text=label, callback_data=ReportCallback(action="when", value=value))
+    builder.adjust(2, 2, 1)
+    builder.row(*_nav_row())
+    return builder.as_markup()
+
+
+def evidence_keyboard(has_files: bool) -> InlineKeyboardMarkup:
+    done = _("✅ Done, next step") if has_files else _("No files, next step ➡️")
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=done, callback_data=ReportCallback(action="skip").pack())],
+            _nav_row()[::2],  # back and cancel
+        ]
+    )
+
+
+def _request_keyboard(first: KeyboardButton) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [first],
+            [KeyboardButton(text=str(SKIP))],
+            [KeyboardButton(text=str(BACK)), KeyboardButton(text=str(CANCEL))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    return _request_keyboard(KeyboardButton(text=str(SEND_LOCATION), request_location=True))
+
+
+def phone_keyboard() -> ReplyKeyboardMarkup:
+    keyboard = _request_keyboard(KeyboardButton(text=str(SHARE_PHONE), request_contact=True))
+    del keyboard.keyboard[1]  # an open report needs the number: no skipping here
+    return keyboard
+
+
+def anonymity_keyboard(current: str | None) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for value, label in (
+        ("anonymous", _("🕶 Anonymous")),
+        ("confidential", _("🔒 Confidential")),
+        ("open", _("👤 Open")),
+    ):
+        text = (CHECK if value == current else "") + label
+        builder.button(text=text, callback_data=ReportCallback(action="anon", value=value))
+    builder.adjust(1)
+    builder.row(*_nav_row())
+    return builder.as_markup()
+
+
+EDITABLE = (
+    ("area", __("Area")),
+    ("region", __("Region")),
+    ("settlement", __("Place")),
+    ("description", __("What happened")),
+    ("when", __("When")),
+    ("involved", __("Who is involved")),
+    ("amount", __("Amount")),
+    ("evidence", __("Files")),
+    ("location", __("Location")),
+    ("anonymity", __("Privacy")),
+)
+
+
+def summary_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for field, label in EDITABLE:
+        builder.button(
+            text="✏️ " + str(label), callback_data=ReportCallback(action="edit", value=field)
+        )
+    builder.adjust(2)
+    builder.row(
+        InlineKeyboardButton(
+            text=_("✅ Submit the report"), callback_data=ReportCallback(action="submit").pack()
+        )
+    )
+    builder.row(
+        InlineKeyboardButton(
+            text=str(CANCEL), callback_data=ReportCallback(action="cancel").pack()
+        )
+    )
+    return builder.as_markup()
+
+
+def resume_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("▶️ Continue the draft"),
+                    callback_data=ReportCallback(action="resume").pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=_("🗑 Discard it and start again"),
+                    callback_data=ReportCallback(action="restart").pack(),
+                )
+            ],
+        ]
+    )
+
+
+def paused_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("▶️ Continue the draft"),
+                    callback_data=ReportCallback(action="resume").pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=_("🗑 Discard the draft"),
+                    callback_data=ReportCallback(action="discard").pack(),
+                )
+            ],
+        ]
+    )
+
+
+def submitted_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("🗑 Delete this conversation from the chat"),
+                    callback_data=ReportCallback(action="erase").pack(),
+                )
+            ]
+        ]
+    )
+
+
+def case_keyboard(report_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("✍️ Answer or add information"),
+                    callback_data=CaseCallback(action="add", id=report_id).pack(),
+                )
+            ]
+        ]
+    )
+
+
+def my_reports_keyboard(items: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for report_id, label in items:
+        builder.button(text=label, callback_data=CaseCallback(action="open", id=report_id))
+    builder.adjust(1)
+    builder.row(
+        InlineKeyboardButton(
+            text=_("🔑 Check a report by its code"),
+            callback_data=ReportCallback(action="check").pack(),
+        )
+    )
+    return builder.as_markup()
+
+
+def thread_done_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("✅ Done"), callback_data=ReportCallback(action="thread_done").pack()
+                )
+            ]
+        ]
+    )

@@ -1,0 +1,78 @@
+"""Secret follow-up codes: easy to retype, at least 60 bits, stored only as a slow hash.
+
+A code looks like `K7QD-3MXA-9TRF-2HWN` (Crockford base32: no I, L, O or U, so nothing is
+confused). The first group is a public locator that finds the row; the other twelve characters
+(60 bits) are the secret, stored as scrypt with a per-report salt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_LOCATOR_LEN = 4
+_SECRET_LEN = 12  # 12 × 5 bits = 60 bits
+_CODE_LEN = _LOCATOR_LEN + _SECRET_LEN
+# Read as the letter people meant: Crockford's rules, plus Cyrillic look-alikes from a
+# keyboard left in Russian or Kazakh layout.
+_EQUIVALENT = str.maketrans(
+    {
+        "O": "0",
+        "I": "1",
+        "L": "1",
+        "А": "A",
+        "В": "B",
+        "С": "C",
+        "Е": "E",
+        "Н": "H",
+        "К": "K",
+        "М": "M",
+        "О": "0",
+        "Р": "P",
+        "Т": "T",
+        "Х": "X",
+        "У": "Y",
+        "З": "3",
+    }
+)
+# ~50 ms and 16 MiB per check: cheap for one person, expensive for a guessing attacker.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpCode:
+    locator: str
+    secret: str
+
+    @property
+    def display(self) -> str:
+        raw = self.locator + self.secret
+        return "-".join(raw[i : i + 4] for i in range(0, _CODE_LEN, 4))
+
+
+def new_code() -> FollowUpCode:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(_CODE_LEN))
+    return FollowUpCode(raw[:_LOCATOR_LEN], raw[_LOCATOR_LEN:])
+
+
+def parse_code(text: str) -> FollowUpCode | None:
+    """Forgive case, spaces, dashes and look-alike letters; None if it cannot be a code."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum()).translate(_EQUIVALENT)
+    if len(cleaned) != _CODE_LEN or any(ch not in ALPHABET for ch in cleaned):
+        return None
+    return FollowUpCode(cleaned[:_LOCATOR_LEN], cleaned[_LOCATOR_LEN:])
+
+
+def new_salt() -> bytes:
+    return secrets.token_bytes(16)
+
+
+def hash_secret(secret: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(secret.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+
+
+def verify_secret(secret: str, salt: bytes, expected: bytes) -> bool:
+    return hmac.compare_digest(hash_secret(secret, salt), expected)

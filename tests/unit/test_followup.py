@@ -1,0 +1,131 @@
+"""Following a report: /check with the code, /mytips, answers in the case thread."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from aiogram.methods import AnswerCallbackQuery, DeleteMessage, SendMessage
+from aiogram.utils.i18n import I18n
+
+from bot.db.connection import Database
+from bot.keyboards.callbacks import CaseCallback
+from bot.services.reports import ReportService
+from tests import updates as u
+from tests.conftest import Chat, translate
+from tests.unit.test_report_flow import file_report, onboard, rp
+
+NO_MATCH = "No report matches this code. Check the code and try again."
+CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
+
+
+async def submit(chat: Chat, i18n: I18n, person: dict, anonymity: str, locale: str) -> str:
+    await file_report(chat, i18n, person, anonymity, locale)
+    replies = await chat.send(u.callback(person, rp("submit")))
+    return "\n".join(r.text for r in replies if isinstance(r, SendMessage))
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_check_by_code_shows_the_case_and_deletes_the_code_message(
+    chat: Chat, i18n: I18n, locale: str
+) -> None:
+    person = u.user(601, locale)
+    await onboard(chat, person, locale)
+    text = await submit(chat, i18n, person, "anonymous", locale)
+    code = CODE.search(text).group(0)
+    replies = await chat.send(u.text(person, f"/check {code.lower().replace('-', ' ')}"))
+    assert any(isinstance(r, DeleteMessage) for r in replies)
+    shown = [r.text for r in replies if isinstance(r, SendMessage)]
+    assert len(shown) == 1 and "KZ27-000001" in shown[0]
+    assert translate(i18n, "Received", locale) in shown[0]
+
+
+@pytest.mark.parametrize("attempt", ["", "AAAA-BBBB-CCCC-DDDD", "not a code", "1" * 200])
+async def test_wrong_codes_get_one_uniform_answer(chat: Chat, i18n: I18n, attempt: str) -> None:
+    person = u.user(602, "ru")
+    await onboard(chat, person, "ru")
+    await submit(chat, i18n, person, "anonymous", "ru")
+    if attempt:
+        texts = await chat.texts(u.text(person, f"/check {attempt}"))
+    else:
+        await chat.send(u.text(person, "/check"))
+        texts = await chat.texts(u.text(person, "QQQQ-0000-1111-2222"))
+    assert texts == [translate(i18n, NO_MATCH, "ru")]
+
+
+async def test_too_many_wrong_codes_are_refused(chat: Chat, i18n: I18n, db: Database) -> None:
+    person = u.user(603, "kk")
+    await onboard(chat, person, "kk")
+    for _ in range(10):
+        assert await chat.texts(u.text(person, "/check AAAA-BBBB-CCCC-DDDD")) == [
+            translate(i18n, NO_MATCH, "kk")]
+    texts = await chat.texts(u.text(person, "/check AAAA-BBBB-CCCC-DDDD"))
+    assert texts[0].startswith(translate(i18n, "Too many wrong codes. Try again after {time}.",
+                                         "kk").split("{time}")[0])
+    rows = await db.fetchall("SELECT actor FROM check_failures")
+    assert len(rows) == 10
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_mytips_lists_confidential_and_open_but_not_anonymous(
+    chat: Chat, i18n: I18n, locale: str
+) -> None:
+    person = u.user(604, locale)
+    await onboard(chat, person, locale)
+    await submit(chat, i18n, person, "anonymous", locale)
+    await submit(chat, i18n, person, "confidential", locale)
+    await submit(chat, i18n, person, "open", locale)
+    texts = await chat.texts(u.text(person, "/mytips"))
+    assert len(texts) == 1
+    assert "KZ27-000002" in texts[0] and "KZ27-000003" in texts[0]
+    assert "KZ27-000001" not in texts[0]
+    area = "Мемлекеттік сатып алу" if locale == "kk" else "Государственные закупки"
+    assert area in texts[0]
+
+
+async def test_reporter_answers_a_question_in_the_thread(
+    chat: Chat, i18n: I18n, db: Database, dp
+) -> None:
+    person = u.user(605, "ru")
+    await onboard(chat, person, "ru")
+    await submit(chat, i18n, person, "confidential", "ru")
+    service: ReportService = dp["reports"]
+    report = await service.get(1)
+    await service.ask(report, "Укажите, пожалуйста, номер договора.", actor=None)
+
+    await chat.send(u.callback(person, CaseCallback(action="open", id=1).pack()))
+    replies = await chat.send(u.callback(person, CaseCallback(action="add", id=1).pack()))
+    assert not any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in replies)
+    await chat.send(u.text(person, "Договор № 12/34 от 5 мая."))
+    view = await service.view(await service.get(1))
+    assert [(m.author, m.kind) for m in view.thread] == [
+        ("moderator", "question"), ("reporter", "answer")]
+    assert view.report.status == "need_info"
+    shown = await chat.texts(u.callback(person, CaseCallback(action="open", id=1).pack()))
+    assert "Договор № 12/34" in shown[0] and "номер договора" in shown[0]
+
+
+async def test_someone_elses_case_buttons_are_refused(chat: Chat, i18n: I18n) -> None:
+    owner, other = u.user(606, "ru"), u.user(607, "ru")
+    await onboard(chat, owner, "ru")
+    await onboard(chat, other, "ru")
+    await submit(chat, i18n, owner, "confidential", "ru")
+    for action in ("open", "add"):
+        replies = await chat.send(u.callback(other, CaseCallback(action=action, id=1).pack()))
+        answers = [r for r in replies if isinstance(r, AnswerCallbackQuery)]
+        assert answers and answers[0].show_alert
+        assert not [r for r in replies if isinstance(r, SendMessage)]
+
+
+async def test_anonymous_case_can_be_added_to_only_after_the_code(chat: Chat, i18n: I18n,
+                                                                  dp) -> None:
+    person = u.user(608, "kk")
+    await onboard(chat, person, "kk")
+    text = await submit(chat, i18n, person, "anonymous", "kk")
+    forged = await chat.send(u.callback(person, CaseCallback(action="add", id=1).pack()))
+    assert [r for r in forged if isinstance(r, AnswerCallbackQuery)][0].show_alert
+    await chat.send(u.text(person, "/check " + CODE.search(text).group(0)))
+    await chat.send(u.callback(person, CaseCallback(action="add", id=1).pack()))
+    await chat.send(u.text(person, "Тағы бір куә бар, аты-жөні белгілі."))
+    view = await dp["reports"].view(await dp["reports"].get(1))
+    assert [m.body for m in view.thread] == ["Тағы бір куә бар, аты-жөні белгілі."]

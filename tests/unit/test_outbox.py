@@ -1,0 +1,391 @@
+"""The outbox (bot/services/outbox.py, bot/db/repositories/outbox.py) with a fake `send`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.db.connection import Database
+from bot.db.repositories.outbox import OutboxRepository
+from bot.services import outbox as outbox_module
+from bot.services.crypto import Keyring
+from bot.services.dates import to_db
+from bot.services.outbox import MAX_ATTEMPTS, Outbox, RecipientGoneError, RetryLaterError
+
+START = datetime(2026, 11, 23, 14, 37, 12, tzinfo=UTC)
+SPACING = 0.05
+ALICE = "a" * 32
+BOB = "b" * 32
+SECRET_TEXT = "SECRET-QUESTION-7f3a: кто взял деньги?"
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class FakeSend:
+    """Records each call; raises the next queued error, if any (None means success)."""
+
+    def __init__(self, *errors: Exception | None) -> None:
+        self.calls: list[tuple[str, dict[str, Any], float]] = []
+        self.errors = list(errors)
+        self.called = asyncio.Event()
+
+    async def __call__(self, recipient: str, payload: dict[str, Any]) -> None:
+        self.calls.append((recipient, payload, asyncio.get_running_loop().time()))
+        self.called.set()
+        if self.errors:
+            error = self.errors.pop(0)
+            if error is not None:
+                raise error
+
+    @property
+    def recipients(self) -> list[str]:
+        return [recipient for recipient, _, _ in self.calls]
+
+    @property
+    def payloads(self) -> list[dict[str, Any]]:
+        return [payload for _, payload, _ in self.calls]
+
+    def times(self, recipient: str) -> list[float]:
+        return [at for who, _, at in self.calls if who == recipient]
+
+
+@pytest.fixture(autouse=True)
+def fast_intervals(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outbox_module, "GLOBAL_INTERVAL", 0)
+    monkeypatch.setattr(outbox_module, "PER_CHAT_INTERVAL", SPACING)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(START)
+
+
+@pytest.fixture
+def outbox(db: Database, keyring: Keyring, clock: Clock) -> Outbox:
+    return Outbox(OutboxRepository(db), keyring, now=clock)
+
+
+async def rows(db: Database) -> list[dict[str, Any]]:
+    found = await db.fetchall("SELECT * FROM outbox ORDER BY id")
+    return [dict(row) for row in found]
+
+
+def message(n: int) -> dict[str, Any]:
+    return {"kind": "status", "case": f"KZ27-{n:06d}", "status": "review", "reason": None}
+
+
+# --- enqueue ----------------------------------------------------------------------------------
+
+
+async def test_enqueue_stores_a_sealed_payload(
+    db: Database, outbox: Outbox, keyring: Keyring
+) -> None:
+    payload = {"kind": "question", "case": "KZ27-000001", "question": SECRET_TEXT}
+    await outbox.enqueue(ALICE, payload)
+    (row,) = await rows(db)
+    assert row["recipient"] == ALICE
+    assert row["not_before"] == to_db(START)
+    assert row["attempts"] == 0
+    raw = row["payload"]
+    assert isinstance(raw, bytes)
+    assert SECRET_TEXT.encode() not in raw
+    assert b"SECRET-QUESTION" not in raw
+    assert b"KZ27-000001" not in raw
+    assert b"question" not in raw
+    assert json.loads(keyring.unseal(raw, b"outbox")) == payload
+
+
+async def test_enqueue_sets_the_wakeup(outbox: Outbox) -> None:
+    assert not outbox.wakeup.is_set()
+    await outbox.enqueue(ALICE, message(1))
+    assert outbox.wakeup.is_set()
+
+
+async def test_payloads_are_sealed_apart(db: Database, outbox: Outbox) -> None:
+    await outbox.enqueue(ALICE, message(1))
+    await outbox.enqueue(ALICE, message(1))
+    first, second = await rows(db)
+    assert first["payload"] != second["payload"]  # fresh nonce each time
+
+
+# --- send_due ---------------------------------------------------------------------------------
+
+
+async def test_send_due_delivers_in_order_and_deletes(db: Database, outbox: Outbox) -> None:
+    recipients = [ALICE, BOB, "c" * 32, "d" * 32]
+    for n, recipient in enumerate(recipients, start=1):
+        await outbox.enqueue(recipient, message(n))
+    send = FakeSend()
+    assert await outbox.send_due(send) == 4
+    assert send.recipients == recipients
+    assert send.payloads == [message(n) for n in range(1, 5)]
+    assert await rows(db) == []
+    assert await outbox.send_due(send) == 0
+    assert len(send.calls) == 4
+
+
+async def test_nothing_due_sends_nothing(outbox: Outbox) -> None:
+    send = FakeSend()
+    assert await outbox.send_due(send) == 0
+    assert send.calls == []
+
+
+async def test_recipient_gone_drops_the_row(db: Database, outbox: Outbox) -> None:
+    await outbox.enqueue(ALICE, message(1))
+    await outbox.enqueue(BOB, message(2))
+    send = FakeSend(RecipientGoneError())
+    assert await outbox.send_due(send) == 1
+    assert send.recipients == [ALICE, BOB]
+    assert await rows(db) == []
+    assert await outbox.send_due(send) == 0
+    assert len(send.calls) == 2
+
+
+@pytest.mark.parametrize("seconds", [1, 17, 3600])
+async def test_retry_later_keeps_the_row(
+    db: Database, outbox: Outbox, clock: Clock, seconds: int
+) -> None:
+    await outbox.enqueue(ALICE, message(1))
+    send = FakeSend(RetryLaterError(seconds))
+    assert await outbox.send_due(send) == 0
+    (row,) = await rows(db)
+    assert row["not_before"] == to_db(START + timedelta(seconds=seconds))
+    assert row["attempts"] == 1
+
+    clock.advance(seconds=seconds - 1)
+    assert await outbox.send_due(send) == 0
+    assert len(send.calls) == 1  # not due yet
+
+    clock.advance(seconds=1)
+    assert await outbox.send_due(send) == 1
+    assert send.payloads == [message(1), message(1)]
+    assert await rows(db) == []
+
+
+async def test_retry_later_does_not_hold_up_others(db: Database, outbox: Outbox) -> None:
+    await outbox.enqueue(ALICE, message(1))
+    await outbox.enqueue(BOB, message(2))
+    send = FakeSend(RetryLaterError(60), None)
+    assert await outbox.send_due(send) == 1
+    assert send.recipients == [ALICE, BOB]
+    assert [row["recipient"] for row in await rows(db)] == [ALICE]
+
+
+async def test_other_errors_retry_with_backoff(db: Database, outbox: Outbox, clock: Clock) -> None:
+    await outbox.enqueue(ALICE, message(1))
+    send = FakeSend(RuntimeError("boom"), ConnectionError("down"), None)
+    delays = []
+    for attempt in (1, 2):
+        assert await outbox.send_due(send) == 0
+        (row,) = await rows(db)
+        assert row["attempts"] == attempt
+        delay = datetime.fromisoformat(row["not_before"]) - clock.now
+        assert delay > timedelta(0)
+        delays.append(delay)
+        clock.now += delay
+    assert delays[1] > delays[0]  # backing off
+    assert delays == [timedelta(seconds=30), timedelta(seconds=60)]
+    assert await outbox.send_due(send) == 1
+    assert await rows(db) == []
+    assert len(send.calls) == 3
+
+
+async def test_dropped_after_max_attempts(db: Database, outbox: Outbox, clock: Clock) -> None:
+    await outbox.enqueue(ALICE, message(1))
+    send = FakeSend(*[RuntimeError("boom")] * (MAX_ATTEMPTS + 5))
+    for attempt in range(1, MAX_ATTEMPTS):
+        await outbox.send_due(send)
+        (row,) = await rows(db)
+        assert row["attempts"] == attempt
+        clock.advance(days=7)
+    await outbox.send_due(send)
+    assert await rows(db) == []
+    assert len(send.calls) == MAX_ATTEMPTS
+    clock.advance(days=7)
+    await outbox.send_due(send)
+    assert len(send.calls) == MAX_ATTEMPTS
+
+
+async def test_retry_later_also_counts_towards_max_attempts(
+    db: Database, outbox: Outbox, clock: Clock
+) -> None:
+    await outbox.enqueue(ALICE, message(1))
+    send = FakeSend(*[RetryLaterError(1)] * (MAX_ATTEMPTS + 5))
+    for _ in range(MAX_ATTEMPTS + 2):
+        await outbox.send_due(send)
+        clock.advance(seconds=1)
+    assert await rows(db) == []
+    assert len(send.calls) == MAX_ATTEMPTS
+
+
+async def test_same_recipient_is_spaced(outbox: Outbox) -> None:
+    for n, recipient in enumerate([ALICE, BOB, ALICE, ALICE], start=1):
+        await outbox.enqueue(recipient, message(n))
+    send = FakeSend()
+    assert await outbox.send_due(send) == 4
+    assert send.recipients == [ALICE, BOB, ALICE, ALICE]
+    alice = send.times(ALICE)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(alice)]
+    assert len(gaps) == 2
+    assert all(gap >= SPACING for gap in gaps), gaps
+
+
+async def test_spacing_applies_after_a_failed_attempt_too(outbox: Outbox) -> None:
+    await outbox.enqueue(ALICE, message(1))
+    await outbox.enqueue(ALICE, message(2))
+    send = FakeSend(RetryLaterError(60), None)
+    assert await outbox.send_due(send) == 1
+    first, second = send.times(ALICE)
+    assert second - first >= SPACING
+
+
+async def test_different_recipients_are_not_spaced(
+    outbox: Outbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox_module, "PER_CHAT_INTERVAL", 0.1)
+    await outbox.enqueue(ALICE, message(1))
+    await outbox.enqueue(BOB, message(2))
+    send = FakeSend()
+    await outbox.send_due(send)
+    (alice,), (bob,) = send.times(ALICE), send.times(BOB)
+    assert bob - alice < 0.1
+
+
+# --- run --------------------------------------------------------------------------------------
+
+
+async def test_run_wakes_on_enqueue_and_stops(db: Database, outbox: Outbox) -> None:
+    send = FakeSend()
+    stop = asyncio.Event()
+    worker = asyncio.create_task(outbox.run(send, stop, idle=30.0))
+    try:
+        await asyncio.sleep(0.02)  # the first, empty round is over; the worker waits
+        assert send.calls == []
+        await outbox.enqueue(ALICE, message(1))
+        await asyncio.wait_for(send.called.wait(), timeout=2.0)
+        assert send.payloads == [message(1)]
+
+        send.called.clear()
+        await outbox.enqueue(BOB, message(2))
+        await asyncio.wait_for(send.called.wait(), timeout=2.0)
+        assert send.recipients == [ALICE, BOB]
+
+        stop.set()
+        await asyncio.wait_for(worker, timeout=2.0)  # not the 30 s idle wait
+    finally:
+        worker.cancel()
+    assert worker.done() and not worker.cancelled()
+    assert worker.exception() is None
+    await asyncio.sleep(0)
+    assert await rows(db) == []
+
+
+async def test_run_sends_what_was_queued_before_it_started(outbox: Outbox) -> None:
+    await outbox.enqueue(ALICE, message(1))
+    send = FakeSend()
+    stop = asyncio.Event()
+    worker = asyncio.create_task(outbox.run(send, stop, idle=30.0))
+    try:
+        await asyncio.wait_for(send.called.wait(), timeout=2.0)
+        stop.set()
+        await asyncio.wait_for(worker, timeout=2.0)
+    finally:
+        worker.cancel()
+    assert send.payloads == [message(1)]
+
+
+async def test_run_does_not_start_when_stopped(outbox: Outbox) -> None:
+    await outbox.enqueue(ALICE, message(1))
+    send = FakeSend()
+    stop = asyncio.Event()
+    stop.set()
+    await asyncio.wait_for(outbox.run(send, stop, idle=30.0), timeout=1.0)
+    assert send.calls == []
+
+
+async def test_run_retries_a_failed_message(outbox: Outbox, clock: Clock) -> None:
+    calls = 0
+
+    async def broken(recipient: str, payload: dict[str, Any]) -> None:
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("boom")
+
+    await outbox.enqueue(ALICE, message(1))
+    stop = asyncio.Event()
+    worker = asyncio.create_task(outbox.run(broken, stop, idle=0.01))
+    try:
+        await asyncio.sleep(0.05)
+        clock.advance(days=1)  # the retry is due
+        await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(worker, timeout=2.0)
+    finally:
+        worker.cancel()
+    assert calls == 2
+    assert worker.exception() is None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "bot/services/outbox.py:64: the per-chat spacing (last_to) lives only inside one "
+        "send_due() call, so run() sends a message enqueued right after the previous one to "
+        "the same chat with no PER_CHAT_INTERVAL gap"
+    ),
+)
+async def test_run_spaces_one_recipient_across_rounds(
+    outbox: Outbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox_module, "PER_CHAT_INTERVAL", 0.1)
+    send = FakeSend()
+    stop = asyncio.Event()
+    worker = asyncio.create_task(outbox.run(send, stop, idle=30.0))
+    try:
+        await outbox.enqueue(ALICE, message(1))
+        await asyncio.wait_for(send.called.wait(), timeout=2.0)
+        send.called.clear()
+        await outbox.enqueue(ALICE, message(2))
+        await asyncio.wait_for(send.called.wait(), timeout=2.0)
+        stop.set()
+        await asyncio.wait_for(worker, timeout=2.0)
+    finally:
+        worker.cancel()
+    first, second = send.times(ALICE)
+    assert second - first >= 0.1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "bot/services/outbox.py:74: the payload is unsealed outside the try in _deliver(), so a "
+        "row that cannot be unsealed (corrupt, or sealed under an older SECRET_KEY) raises out "
+        "of send_due() on every round and blocks every row queued after it"
+    ),
+)
+async def test_an_unreadable_row_does_not_block_the_queue(db: Database, outbox: Outbox) -> None:
+    await db.execute(
+        "INSERT INTO outbox (recipient, payload, not_before) VALUES (?, ?, ?)",
+        (ALICE, b"\0" * 40, to_db(START)),
+    )
+    await outbox.enqueue(BOB, message(2))
+    send = FakeSend()
+    for _ in range(2):
+        with contextlib.suppress(Exception):
+            await outbox.send_due(send)
+    assert send.recipients == [BOB]
