@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import signal
-import sys
 
 from pydantic import ValidationError
 
@@ -15,6 +14,7 @@ from bot.config import Settings
 from bot.db.connection import Database
 from bot.db.migrations import MigrationError, apply_migrations
 from bot.i18n import CataloguesNotCompiledError
+from bot.logs import configure_logging
 from bot.services.crypto import Keyring, generate_secret_key
 
 EXIT_CONFIG = 2
@@ -88,13 +88,7 @@ def main(argv: list[str] | None = None) -> None:
         print(generate_secret_key())
         return
     settings = load_settings()
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # aiohttp's access and client logs are not ours to keep; keep them quiet.
-    logging.getLogger("aiohttp").setLevel(logging.WARNING)
+    configure_logging(settings.log_level)
     if args.command == "migrate":
         asyncio.run(cmd_migrate(settings))
     else:

@@ -13,7 +13,10 @@ from bot.factory import create_bot, create_dispatcher, create_services
 from bot.i18n import create_i18n
 from bot.intake.durable import DurableIntake
 from bot.notifications import TelegramSender
+from bot.scheduler import catch_up, create_scheduler
 from bot.services.crypto import Keyring
+from bot.services.dates import utc_now
+from bot.services.reminders import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +46,17 @@ async def run_bot(settings: Settings, db: Database, keyring: Keyring, stop: asyn
         console.say(console.STARTED)
         await services.drafts.purge_stale()
         await services.limits.forget_old()
-        sender = TelegramSender(bot, services.users, i18n)
+        sender = TelegramSender(bot, services.users, i18n, dispatcher["cards"], settings)
         outbox = asyncio.create_task(services.outbox.run(sender, stop))
+        reminders = Reminders(db, services.moderators, services.outbox)
+        await catch_up(reminders, settings.timezone, utc_now())
+        scheduler = create_scheduler(reminders, settings.timezone)
+        scheduler.start()
         try:
             await intake.run(stop)
         finally:
             stop.set()
+            scheduler.shutdown(wait=False)
             await outbox
     finally:
         try:

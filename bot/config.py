@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     # How long a SIGTERM waits for handlers in flight before closing the session.
     shutdown_grace_seconds: float = Field(default=20.0, ge=0)
 
+    # The moderators' group (a supergroup id like -100...): new reports are posted there as
+    # cards. Without it, cards go to each moderator of the region in private chat.
+    moderator_chat_id: int | None = None
+    # The language of cards in that group (each moderator's own answers follow their locale).
+    moderator_chat_locale: Locale | None = None
     # A follow-up code check always takes this long, right or wrong, so timing reveals nothing.
     code_check_seconds: float = Field(default=1.0, ge=0, le=10)
 
@@ -82,6 +87,10 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
+
+    @property
+    def group_locale(self) -> str:
+        return self.moderator_chat_locale or self.default_locale
 
     @property
     def tz(self) -> ZoneInfo:

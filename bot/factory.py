@@ -18,17 +18,21 @@ from bot.db.connection import Database
 from bot.db.fsm_storage import SQLiteStorage
 from bot.db.repositories.drafts import DraftRepository
 from bot.db.repositories.limits import LimitRepository
+from bot.db.repositories.moderation import ModerationRepository
+from bot.db.repositories.moderators import ModeratorRepository
 from bot.db.repositories.outbox import OutboxRepository
 from bot.db.repositories.reports import ReportRepository
 from bot.db.repositories.users import UserRepository
 from bot.handlers import get_routers
-from bot.middlewares.identity import IdentityMiddleware
+from bot.handlers.moderation.cards import CardPublisher, ModeratorNames
+from bot.middlewares.identity import IdentityMiddleware, UsernameIndex
 from bot.middlewares.locale import StoredLocaleMiddleware
 from bot.middlewares.retry import RetryMiddleware
 from bot.services.crypto import Keyring
 from bot.services.drafts import DraftService
 from bot.services.limits import Limits
 from bot.services.locales import SUPPORTED_LOCALES
+from bot.services.moderation import ModerationService, ModeratorAlerts
 from bot.services.outbox import Outbox
 from bot.services.reports import ReportService
 from bot.services.users import UserService
@@ -38,6 +42,8 @@ COMMANDS = (
     ("report", __("Report corruption")),
     ("mytips", __("My reports")),
     ("check", __("Check a report by its secret code")),
+    ("queue", __("Moderators: open cases")),
+    ("stats", __("Moderators: statistics")),
     ("help", __("How to use the bot")),
     ("language", __("Change the language")),
     ("region", __("Change your region")),
@@ -71,22 +77,51 @@ class Services:
     limits: Limits
     outbox: Outbox
     reports: ReportService
+    report_repo: ReportRepository
+    moderators: ModeratorRepository
+    moderation_repo: ModerationRepository
+    moderation: ModerationService
 
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
     drafts = DraftService(DraftRepository(db), keyring)
     limits = Limits(LimitRepository(db), keyring)
     outbox = Outbox(OutboxRepository(db), keyring)
+    report_repo = ReportRepository(db)
     reports = ReportService(
         db=db,
-        reports=ReportRepository(db),
+        reports=report_repo,
         drafts=drafts,
         limits=limits,
         outbox=outbox,
         keyring=keyring,
         check_seconds=settings.code_check_seconds,
     )
-    return Services(UserService(UserRepository(db), keyring), drafts, limits, outbox, reports)
+    users = UserService(UserRepository(db), keyring)
+    moderators = ModeratorRepository(db)
+    moderation_repo = ModerationRepository(db)
+    moderation = ModerationService(
+        moderators=moderators,
+        repo=moderation_repo,
+        reports=report_repo,
+        report_service=reports,
+        users=users,
+        outbox=outbox,
+        keyring=keyring,
+        admin_ids=settings.admin_ids,
+    )
+    reports.on_filed = ModeratorAlerts(settings, moderators, outbox).report_filed
+    return Services(
+        users,
+        drafts,
+        limits,
+        outbox,
+        reports,
+        report_repo,
+        moderators,
+        moderation_repo,
+        moderation,
+    )
 
 
 def create_dispatcher(
@@ -99,6 +134,16 @@ def create_dispatcher(
 ) -> Dispatcher:
     services = services or create_services(settings, db, keyring)
     users = services.users
+    names = ModeratorNames(users, services.moderators)
+    cards = CardPublisher(
+        i18n=i18n,
+        reports=services.report_repo,
+        repo=services.moderation_repo,
+        users=users,
+        keyring=keyring,
+        names=names,
+        group_locale=settings.group_locale,
+    )
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db, keyring),
         settings=settings,
@@ -108,8 +153,14 @@ def create_dispatcher(
         limits=services.limits,
         outbox=services.outbox,
         reports=services.reports,
+        reports_repo=services.report_repo,
+        moderation=services.moderation,
+        cards=cards,
+        names=names,
     )
-    dispatcher.update.outer_middleware(IdentityMiddleware(users))
+    dispatcher.update.outer_middleware(
+        IdentityMiddleware(users, UsernameIndex(services.moderation))
+    )
     StoredLocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())
     dispatcher.startup.register(set_commands)

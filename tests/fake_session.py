@@ -15,12 +15,20 @@ from aiogram.enums import ParseMode
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
+    GetChat,
     GetMe,
     SendMessage,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, InlineKeyboardMarkup, Message, User
+from aiogram.types import (
+    AcceptedGiftTypes,
+    Chat,
+    ChatFullInfo,
+    InlineKeyboardMarkup,
+    Message,
+    User,
+)
 
 BOT_USER = User(id=42, is_bot=True, first_name="Adal", username="adal_test_bot")
 
@@ -46,6 +54,21 @@ class FakeSession(BaseSession):
     def _result(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
             return BOT_USER
+        if isinstance(method, GetChat):
+            return ChatFullInfo(
+                id=int(method.chat_id),
+                type="private",
+                first_name=f"User{method.chat_id}",
+                accent_color_id=0,
+                max_reaction_count=0,
+                accepted_gift_types=AcceptedGiftTypes(
+                    unlimited_gifts=False,
+                    limited_gifts=False,
+                    unique_gifts=False,
+                    premium_subscription=False,
+                    gifts_from_channels=False,
+                ),
+            )
         if isinstance(method, SendMessage):
             return self._message(int(method.chat_id), method.text, method.reply_markup)
         if isinstance(method, EditMessageText | EditMessageReplyMarkup):

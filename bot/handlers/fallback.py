@@ -12,6 +12,7 @@ from bot.keyboards.common import main_menu
 
 def get_router() -> Router:
     router = Router(name="fallback")
+    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.message.register(unknown_command, F.text.startswith("/"))
     router.message.register(unknown_text, F.text)
     router.message.register(unsupported_content)

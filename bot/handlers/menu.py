@@ -11,6 +11,7 @@ from bot.keyboards.common import MENU_NEWS, MENU_VOLUNTEER, main_menu
 
 def get_router() -> Router:
     router = Router(name="menu")
+    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.message.register(news_soon, F.text == MENU_NEWS)
     router.message.register(volunteer_soon, F.text == MENU_VOLUNTEER)
     return router

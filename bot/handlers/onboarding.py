@@ -26,6 +26,7 @@ class Onboarding(StatesGroup):
 
 def get_router() -> Router:
     router = Router(name="onboarding")
+    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.message.register(start, CommandStart())
     router.message.register(ask_language, Command("language"))
     router.message.register(ask_region, Command("region"))

@@ -23,3 +23,19 @@ class CaseCallback(CallbackData, prefix="cs"):
 
     action: str
     id: int
+
+
+class ModCallback(CallbackData, prefix="md"):
+    """A moderator's card button. Scope and role are re-checked on every press."""
+
+    action: str
+    id: int
+    value: str = ""
+
+
+class QueueCallback(CallbackData, prefix="q"):
+    page: int
+    order: str = "new"  # new | old
+    status: str = ""
+    who: str = ""  # "" | mine | free
+    region: str = ""

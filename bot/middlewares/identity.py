@@ -8,14 +8,33 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
+from bot.services.moderation import ModerationService
 from bot.services.users import UserService
+
+
+class UsernameIndex:
+    """Lets superadmins add moderators by @username without storing usernames: only keyed
+    digests are kept, written once per user per process rather than on every update."""
+
+    def __init__(self, moderation: ModerationService) -> None:
+        self._moderation = moderation
+        self._seen: dict[str, str] = {}
+
+    async def remember(self, pseudonym: str, username: str) -> None:
+        if self._seen.get(pseudonym) == username:
+            return
+        await self._moderation.remember_username(pseudonym, username)
+        if len(self._seen) > 100_000:
+            self._seen.clear()
+        self._seen[pseudonym] = username
 
 
 class IdentityMiddleware(BaseMiddleware):
     """Puts `pseudonym` and `user_record` into handler data; reads, never writes."""
 
-    def __init__(self, users: UserService) -> None:
+    def __init__(self, users: UserService, usernames: UsernameIndex | None = None) -> None:
         self._users = users
+        self._usernames = usernames
 
     async def __call__(
         self,
@@ -34,4 +53,6 @@ class IdentityMiddleware(BaseMiddleware):
                 # They wrote again, so they unblocked the bot.
                 await self._users.set_active(record.pseudonym, active=True)
             data["user_record"] = record
+            if self._usernames is not None and tg_user.username:
+                await self._usernames.remember(data["pseudonym"], tg_user.username)
         return await handler(event, data)

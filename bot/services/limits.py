@@ -1,14 +1,16 @@
-"""Rate limits keyed by an HMAC of the Telegram id under their own key.
+"""Rate limits: five reports a day, ten wrong codes an hour.
 
-The key is derived from SECRET_KEY, which never enters the database, so the stored actor
-values cannot be reversed by enumerating Telegram ids, and they do not equal the user
-pseudonym, so they cannot be joined onto users or confidential reports either.
+Confidential and open reports already name their reporter's pseudonym, so they are counted
+from the reports table. Only anonymous submissions go to submission_log, under an HMAC of the
+Telegram id (keyed by SECRET_KEY, with its own label, so it differs from the pseudonym): it
+cannot be reversed by enumerating ids without the key, which never enters the database, and it
+does not join onto users or onto that user's confidential reports. (Whoever holds the key can
+compute every pseudonym and digest anyway; the key is what protects reporters.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.db.repositories.limits import LimitRepository
@@ -17,15 +19,17 @@ from bot.services.dates import coarse_hour, from_db, to_db
 
 MAX_REPORTS_PER_DAY = 5
 MAX_CHECK_FAILURES_PER_HOUR = 10
+WINDOW = timedelta(hours=25)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
 class LimitReachedError(Exception):
-    retry_at: datetime
+    def __init__(self, retry_at: datetime) -> None:
+        super().__init__(retry_at.isoformat())
+        self.retry_at = retry_at
 
 
 class Limits:
@@ -39,17 +43,21 @@ class Limits:
     def _actor(self, telegram_id: int) -> str:
         return self._keyring.opaque(f"limit:{telegram_id}")
 
-    async def check_submission(self, telegram_id: int) -> None:
+    async def check_submission(self, telegram_id: int, pseudonym: str) -> None:
         """Raise LimitReachedError with the time of the next free slot."""
-        now = self._now()
-        since = coarse_hour(now) - timedelta(hours=24)
-        recent = await self._repo.submissions_since(self._actor(telegram_id), to_db(since))
+        # Stored times are floored to the hour, so a report stored as 14:00 may have come at
+        # 14:59: it counts until 15:00 the next day, 25 hours after the stored time.
+        since = to_db(self._now() - WINDOW)
+        recent = sorted(
+            [
+                *await self._repo.submissions_since(self._actor(telegram_id), since),
+                *await self._repo.reports_since(pseudonym, since),
+            ]
+        )
         if len(recent) >= MAX_REPORTS_PER_DAY:
-            oldest = from_db(recent[-MAX_REPORTS_PER_DAY])
-            # Times are kept to the hour, so the slot frees at the next full hour after 24 h.
-            raise LimitReachedError(oldest + timedelta(hours=25))
+            raise LimitReachedError(from_db(recent[-MAX_REPORTS_PER_DAY]) + WINDOW)
 
-    async def record_submission(self, telegram_id: int) -> None:
+    async def record_anonymous_submission(self, telegram_id: int) -> None:
         await self._repo.record_submission(
             self._actor(telegram_id), to_db(coarse_hour(self._now()))
         )

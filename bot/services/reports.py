@@ -6,7 +6,7 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -50,6 +50,10 @@ class ReportNotFoundError(LookupError):
     pass
 
 
+class ReporterBannedError(PermissionError):
+    """A moderator blocked this user from filing reports (/ban on one of their cases)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Submitted:
     report: Report
@@ -82,6 +86,7 @@ class ReportService:
         keyring: Keyring,
         now: Callable[[], datetime] = _now,
         check_seconds: float = CHECK_SECONDS,
+        on_filed: Callable[[Report], Awaitable[None]] | None = None,
     ) -> None:
         self._db = db
         self._reports = reports
@@ -91,6 +96,7 @@ class ReportService:
         self._keyring = keyring
         self._now = now
         self._check_seconds = check_seconds
+        self.on_filed = on_filed  # tells moderators; set by the app once moderation is wired
 
     async def submit(
         self, draft: ReportDraft, telegram_id: int, pseudonym: str, locale: str
@@ -98,7 +104,8 @@ class ReportService:
         """Store a finished draft as a case. Raises LimitReachedError or DraftIncompleteError."""
         if not draft.complete or draft.anonymity is None:
             raise DraftIncompleteError(draft.next_step())
-        await self._limits.check_submission(telegram_id)
+        await self.ensure_allowed(pseudonym)
+        await self._limits.check_submission(telegram_id, pseudonym)
         code = await self._new_code() if draft.anonymity != "open" else None
         salt = codes.new_salt() if code else None
         code_hash = (
@@ -108,7 +115,8 @@ class ReportService:
         )
         reporter = None if draft.anonymity == "anonymous" else pseudonym
         phone = (
-            self._keyring.seal(draft.phone.encode(), b"phone")
+            # Bound to the reporter: the blob cannot be moved onto another reporter's report.
+            self._keyring.seal(draft.phone.encode(), f"phone:{pseudonym}".encode())
             if draft.anonymity == "open" and draft.phone
             else None
         )
@@ -136,13 +144,19 @@ class ReportService:
                 ],
             )
         )
-        await self._limits.record_submission(telegram_id)
         await self._drafts.discard(telegram_id)
         if draft.anonymity == "anonymous":
+            await self._limits.record_anonymous_submission(telegram_id)
             # Flush the WAL so earlier versions of the draft pages do not linger in it.
             await self._db.checkpoint()
         log.info("report %s filed (%s)", report.id, report.anonymity)
+        if self.on_filed is not None:
+            await self.on_filed(report)
         return Submitted(report, code.display if code else None)
+
+    async def ensure_allowed(self, pseudonym: str) -> None:
+        if await self._reports.reporter_banned(pseudonym):
+            raise ReporterBannedError
 
     async def _new_code(self) -> codes.FollowUpCode:
         while True:
@@ -192,7 +206,7 @@ class ReportService:
             report=report,
             history=await self._reports.history(report.id),
             thread=await self._reports.thread(report.id),
-            evidence_count=len(await self._reports.evidence(report.id)),
+            evidence_count=await self._reports.original_evidence_count(report.id),
         )
 
     async def add_from_reporter(

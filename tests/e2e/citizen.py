@@ -9,8 +9,13 @@ from bot.devtools.emulator import BotApiEmulator
 
 
 class Citizen:
-    def __init__(self, emulator: BotApiEmulator, user_id: int, language_code: str = "kk",
-                 first_name: str = "Айгүл") -> None:
+    def __init__(
+        self,
+        emulator: BotApiEmulator,
+        user_id: int,
+        language_code: str = "kk",
+        first_name: str = "Айгүл",
+    ) -> None:
         self.emu = emulator
         self.id = user_id
         emulator.add_user(user_id, first_name=first_name, language_code=language_code)
@@ -21,8 +26,10 @@ class Citizen:
     async def _next(self, after: int, contains: str | None = None) -> dict[str, Any]:
         def match(message: dict[str, Any]) -> bool:
             return contains is None or contains in (message.get("text") or "")
-        return await self.emu.wait_for_bot_message(self.id, after=after, predicate=match,
-                                                   timeout=20)
+
+        return await self.emu.wait_for_bot_message(
+            self.id, after=after, predicate=match, timeout=20
+        )
 
     async def say(self, text: str, *, expect: str | None = None) -> dict[str, Any]:
         after = self._mark()
@@ -44,8 +51,9 @@ class Citizen:
     def _with_button(self, callback_data: str) -> dict[str, Any] | None:
         for message in reversed(self.emu.bot_messages(self.id)):
             markup = message.get("reply_markup") or {}
-            datas = [b.get("callback_data") for row in markup.get("inline_keyboard", [])
-                     for b in row]
+            datas = [
+                b.get("callback_data") for row in markup.get("inline_keyboard", []) for b in row
+            ]
             if callback_data in datas:
                 return message
         return None
@@ -55,8 +63,9 @@ class Citizen:
         self.emu.press_reply_button(self.id, label)
         return await self._next(after, expect)
 
-    async def send(self, action: str, *, expect: str | None = None, **kwargs: Any
-                   ) -> dict[str, Any]:
+    async def send(
+        self, action: str, *, expect: str | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         after = self._mark()
         getattr(self.emu, action)(self.id, **kwargs)
         return await self._next(after, expect)

@@ -58,10 +58,12 @@ async def test_too_many_wrong_codes_are_refused(chat: Chat, i18n: I18n, db: Data
     await onboard(chat, person, "kk")
     for _ in range(10):
         assert await chat.texts(u.text(person, "/check AAAA-BBBB-CCCC-DDDD")) == [
-            translate(i18n, NO_MATCH, "kk")]
+            translate(i18n, NO_MATCH, "kk")
+        ]
     texts = await chat.texts(u.text(person, "/check AAAA-BBBB-CCCC-DDDD"))
-    assert texts[0].startswith(translate(i18n, "Too many wrong codes. Try again after {time}.",
-                                         "kk").split("{time}")[0])
+    assert texts[0].startswith(
+        translate(i18n, "Too many wrong codes. Try again after {time}.", "kk").split("{time}")[0]
+    )
     rows = await db.fetchall("SELECT actor FROM check_failures")
     assert len(rows) == 10
 
@@ -99,7 +101,9 @@ async def test_reporter_answers_a_question_in_the_thread(
     await chat.send(u.text(person, "Договор № 12/34 от 5 мая."))
     view = await service.view(await service.get(1))
     assert [(m.author, m.kind) for m in view.thread] == [
-        ("moderator", "question"), ("reporter", "answer")]
+        ("moderator", "question"),
+        ("reporter", "answer"),
+    ]
     assert view.report.status == "need_info"
     shown = await chat.texts(u.callback(person, CaseCallback(action="open", id=1).pack()))
     assert "Договор № 12/34" in shown[0] and "номер договора" in shown[0]
@@ -117,13 +121,14 @@ async def test_someone_elses_case_buttons_are_refused(chat: Chat, i18n: I18n) ->
         assert not [r for r in replies if isinstance(r, SendMessage)]
 
 
-async def test_anonymous_case_can_be_added_to_only_after_the_code(chat: Chat, i18n: I18n,
-                                                                  dp) -> None:
+async def test_anonymous_case_can_be_added_to_only_after_the_code(
+    chat: Chat, i18n: I18n, dp
+) -> None:
     person = u.user(608, "kk")
     await onboard(chat, person, "kk")
     text = await submit(chat, i18n, person, "anonymous", "kk")
     forged = await chat.send(u.callback(person, CaseCallback(action="add", id=1).pack()))
-    assert [r for r in forged if isinstance(r, AnswerCallbackQuery)][0].show_alert
+    assert next(r for r in forged if isinstance(r, AnswerCallbackQuery)).show_alert
     await chat.send(u.text(person, "/check " + CODE.search(text).group(0)))
     await chat.send(u.callback(person, CaseCallback(action="add", id=1).pack()))
     await chat.send(u.text(person, "Тағы бір куә бар, аты-жөні белгілі."))

@@ -33,8 +33,9 @@ class PollingSession(FakeSession):
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ):
         if isinstance(method, GetUpdates):
+            stored = await self._inbox_ids()  # before recording: a cancel may land here
             self.offsets.append(method.offset)
-            self.stored_at_call.append(await self._inbox_ids())
+            self.stored_at_call.append(stored)
             if self.batches:
                 return [Update.model_validate(raw) for raw in self.batches.pop(0)]
             await asyncio.sleep(0.01)

@@ -146,8 +146,8 @@ def users(db: Database, keyring: Keyring) -> UserService:
 
 
 @pytest.fixture
-def sender(bot: FakeBot, users: UserService, i18n: I18n) -> TelegramSender:
-    return TelegramSender(bot, users, i18n)
+def sender(bot: FakeBot, users: UserService, i18n: I18n, dp, settings) -> TelegramSender:
+    return TelegramSender(bot, users, i18n, dp["cards"], settings)
 
 
 async def reload(users: UserService, record: UserRecord) -> UserRecord:

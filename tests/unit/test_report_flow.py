@@ -13,10 +13,10 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.db.connection import Database
-from bot.services.crypto import Keyring
-from tests import updates as u
 from bot.keyboards.callbacks import ReportCallback
 from bot.keyboards.report import SKIP
+from bot.services.crypto import Keyring
+from tests import updates as u
 from tests.conftest import Chat, render, translate
 
 DESCRIPTION = (
@@ -46,8 +46,9 @@ async def onboard(chat: Chat, person: dict, locale: str) -> None:
     await chat.send(u.callback(person, "reg:KZ-27"))
 
 
-async def file_report(chat: Chat, i18n: I18n, person: dict, anonymity: str,
-                      locale: str = "kk") -> list:
+async def file_report(
+    chat: Chat, i18n: I18n, person: dict, anonymity: str, locale: str = "kk"
+) -> list:
     await chat.send(u.text(person, "/report"))
     await chat.send(u.callback(person, "rp:area:procurement"))
     await chat.send(u.callback(person, "rp:region:KZ-27"))
@@ -60,15 +61,23 @@ async def file_report(chat: Chat, i18n: I18n, person: dict, anonymity: str,
     await chat.send(u.text(person, render(i18n, lambda: str(SKIP), locale)))
     replies = await chat.send(u.callback(person, f"rp:anon:{anonymity}"))
     if anonymity == "open":
-        replies = await chat.send(u.message(person, contact={
-            "phone_number": "+77011234567", "first_name": person["first_name"],
-            "user_id": person["id"]}))
+        replies = await chat.send(
+            u.message(
+                person,
+                contact={
+                    "phone_number": "+77011234567",
+                    "first_name": person["first_name"],
+                    "user_id": person["id"],
+                },
+            )
+        )
     return replies
 
 
 @pytest.mark.parametrize("anonymity", ["anonymous", "confidential", "open"])
-async def test_report_can_be_filed(chat: Chat, i18n: I18n, db: Database, keyring: Keyring,
-                                   anonymity: str) -> None:
+async def test_report_can_be_filed(
+    chat: Chat, i18n: I18n, db: Database, keyring: Keyring, anonymity: str
+) -> None:
     person = u.user(501, "kk")
     await onboard(chat, person, "kk")
     replies = await file_report(chat, i18n, person, anonymity, "kk")
@@ -90,13 +99,25 @@ def sent_texts(replies: list) -> list[str]:
 async def to_step(chat: Chat, person: dict, step: str) -> None:
     """Walk a fresh report up to (and showing) `step`."""
     order = [
-        u.text(person, "/report"), u.callback(person, rp("area", "ecology")),
-        u.callback(person, rp("region", "KZ-75")), u.text(person, "Медеу ауданы"),
-        u.text(person, DESCRIPTION), u.callback(person, rp("when", "today")),
-        u.text(person, "ТОО «Құрылыс»"), u.text(person, "150 000"),
+        u.text(person, "/report"),
+        u.callback(person, rp("area", "ecology")),
+        u.callback(person, rp("region", "KZ-75")),
+        u.text(person, "Медеу ауданы"),
+        u.text(person, DESCRIPTION),
+        u.callback(person, rp("when", "today")),
+        u.text(person, "ТОО «Құрылыс»"),
+        u.text(person, "150 000"),
     ]
-    index = {"area": 1, "region": 2, "settlement": 3, "description": 4, "when": 5,
-             "involved": 6, "amount": 7, "evidence": 8}[step]
+    index = {
+        "area": 1,
+        "region": 2,
+        "settlement": 3,
+        "description": 4,
+        "when": 5,
+        "involved": 6,
+        "amount": 7,
+        "evidence": 8,
+    }[step]
     for update in order[:index]:
         await chat.send(update)
 
@@ -142,8 +163,9 @@ async def test_exact_date_step(chat: Chat, i18n: I18n, db: Database) -> None:
     await to_step(chat, person, "when")
     await chat.send(u.callback(person, rp("when", "exact")))
     future = sent_texts(await chat.send(u.text(person, "01.01.2099")))
-    assert future == [translate(
-        i18n, "This date is in the future. Write the date when it happened.", "ru")]
+    assert future == [
+        translate(i18n, "This date is in the future. Write the date when it happened.", "ru")
+    ]
     replies = await chat.send(u.text(person, "05.11.2025"))
     assert rp("skip") in callbacks(last_markup(replies))  # on to "who is involved"
 
@@ -157,8 +179,12 @@ async def test_back_goes_to_the_previous_question_keeping_answers(chat: Chat) ->
     ticked = [b.text for row in markup.inline_keyboard for b in row if b.text.startswith("✅")]
     assert ticked == ["✅ Алматы қаласы"]  # the region chosen before is still ticked
     replies = await chat.send(u.callback(person, rp("back")))
-    ticked = [b.text for row in last_markup(replies).inline_keyboard for b in row
-              if b.text.startswith("✅")]
+    ticked = [
+        b.text
+        for row in last_markup(replies).inline_keyboard
+        for b in row
+        if b.text.startswith("✅")
+    ]
     assert ticked == ["✅ Экология"]
 
 
@@ -169,9 +195,13 @@ async def test_cancel_keeps_the_draft_and_report_offers_to_continue(
     await onboard(chat, person, "ru")
     await to_step(chat, person, "when")
     texts = sent_texts(await chat.send(u.callback(person, rp("cancel"))))
-    assert texts == [translate(
-        i18n, "Stopped. Your draft is saved: send /report to continue it or to discard it.",
-        "ru")]
+    assert texts == [
+        translate(
+            i18n,
+            "Stopped. Your draft is saved: send /report to continue it or to discard it.",
+            "ru",
+        )
+    ]
     replies = await chat.send(u.text(person, "/report"))
     assert callbacks(last_markup(replies)) == [rp("resume"), rp("restart")]
     replies = await chat.send(u.callback(person, rp("resume")))
@@ -213,18 +243,25 @@ async def test_switching_to_open_asks_for_the_phone(chat: Chat, i18n: I18n) -> N
     markup = [r for r in replies if isinstance(r, SendMessage)][-1].reply_markup
     assert any(b.request_contact for row in markup.keyboard for b in row)
     # someone else's contact is refused
-    texts = sent_texts(await chat.send(u.message(person, contact={
-        "phone_number": "+77000000000", "first_name": "Other", "user_id": 999})))
-    assert texts == [translate(i18n, "Please share your own number with the button below.",
-                               "ru")]
+    texts = sent_texts(
+        await chat.send(
+            u.message(
+                person,
+                contact={"phone_number": "+77000000000", "first_name": "Other", "user_id": 999},
+            )
+        )
+    )
+    assert texts == [translate(i18n, "Please share your own number with the button below.", "ru")]
 
 
 async def test_photos_and_album_are_counted_in_one_status_message(chat: Chat) -> None:
     person = u.user(518, "kk")
     await onboard(chat, person, "kk")
     await to_step(chat, person, "evidence")
-    photo = [{"file_id": f"AgAC-{i}", "file_unique_id": f"u{i}", "width": 90, "height": 90}
-             for i in range(2)]
+    photo = [
+        {"file_id": f"AgAC-{i}", "file_unique_id": f"u{i}", "width": 90, "height": 90}
+        for i in range(2)
+    ]
     first = await chat.send(u.message(person, photo=photo, media_group_id="album1"))
     second = await chat.send(u.message(person, photo=photo, media_group_id="album1"))
     assert len([r for r in first if isinstance(r, SendMessage)]) == 1
@@ -242,9 +279,13 @@ async def test_eleventh_file_is_refused(chat: Chat, i18n: I18n) -> None:
     for _ in range(10):
         await chat.send(u.message(person, video=video))
     texts = sent_texts(await chat.send(u.message(person, video=video)))
-    assert texts[0].startswith(translate(
-        i18n, "You have already added 10 files, the most a report can hold. "
-        "This one was not added.", "ru")[:20])
+    assert texts[0].startswith(
+        translate(
+            i18n,
+            "You have already added 10 files, the most a report can hold. This one was not added.",
+            "ru",
+        )[:20]
+    )
 
 
 @pytest.mark.parametrize("step", ["settlement", "description", "amount"])
@@ -257,16 +298,22 @@ async def test_stickers_commands_and_menu_buttons_mid_flow_lose_nothing(
     sticker = sent_texts(await chat.send(u.sticker(person)))
     assert len(sticker) == 1
     unknown = sent_texts(await chat.send(u.text(person, "/foo")))
-    assert unknown == [translate(
-        i18n, "Unknown command. Your progress is kept: continue, or send /cancel to stop.", "kk")]
+    assert unknown == [
+        translate(
+            i18n,
+            "Unknown command. Your progress is kept: continue, or send /cancel to stop.",
+            "kk",
+        )
+    ]
     help_texts = sent_texts(await chat.send(u.text(person, translate(i18n, "❓ Help", "kk"))))
     assert "/report" in help_texts[0] or "/start" in help_texts[0]
     state = await db.fetchone("SELECT state FROM fsm_state WHERE state IS NOT NULL")
     assert state["state"] == f"ReportFlow:{step}"
 
 
-async def test_sixth_report_in_a_day_is_refused_with_the_time(chat: Chat, i18n: I18n,
-                                                              db: Database) -> None:
+async def test_sixth_report_in_a_day_is_refused_with_the_time(
+    chat: Chat, i18n: I18n, db: Database
+) -> None:
     person = u.user(521, "ru")
     await onboard(chat, person, "ru")
     for _ in range(5):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.exceptions import InvalidTag
 
 from bot.config import Settings
 from bot.db.connection import Database
@@ -18,7 +19,12 @@ from bot.services.codes import parse_code
 from bot.services.crypto import Keyring
 from bot.services.dates import from_db
 from bot.services.drafts import STEPS, Evidence, ReportDraft
-from bot.services.limits import MAX_CHECK_FAILURES_PER_HOUR, MAX_REPORTS_PER_DAY, LimitReachedError
+from bot.services.limits import (
+    MAX_CHECK_FAILURES_PER_HOUR,
+    MAX_REPORTS_PER_DAY,
+    WINDOW,
+    LimitReachedError,
+)
 from bot.services.reports import (
     STATUSES,
     DraftIncompleteError,
@@ -205,11 +211,34 @@ async def test_open_report_has_no_code_and_a_sealed_phone(
     assert report.code_locator is None and report.code_hash is None and report.code_salt is None
     assert report.phone_enc is not None
     assert PHONE.encode() not in report.phone_enc
-    assert keyring.unseal(report.phone_enc, b"phone").decode() == PHONE
+    context = f"phone:{pseudonym(keyring, ALICE)}".encode()
+    assert keyring.unseal(report.phone_enc, context).decode() == PHONE
     raw = raw_bytes(db_path)
     assert DESCRIPTION.encode() in raw  # control: the reader sees what is stored in the clear
     assert PHONE.encode() not in raw
     assert PHONE[1:].encode() not in raw
+
+
+async def test_sealed_phone_is_bound_to_the_reporter(
+    reports: ReportService, keyring: Keyring
+) -> None:
+    alice, _ = await submit(reports, keyring, "open")
+    bob, _ = await submit(reports, keyring, "open", telegram_id=BOB)
+    assert alice.phone_enc is not None and bob.phone_enc is not None
+    own = {
+        alice.phone_enc: pseudonym(keyring, ALICE),
+        bob.phone_enc: pseudonym(keyring, BOB),
+    }
+    for blob, owner in own.items():
+        assert keyring.unseal(blob, f"phone:{owner}".encode()).decode() == PHONE
+        other = pseudonym(keyring, BOB if owner == pseudonym(keyring, ALICE) else ALICE)
+        for context in (f"phone:{other}", "phone", "", owner, f"phone:{owner[:-1]}"):
+            with pytest.raises(InvalidTag):
+                keyring.unseal(blob, context.encode())
+    with pytest.raises(InvalidTag):  # nor under another secret key
+        Keyring.from_setting("22" * 32).unseal(
+            alice.phone_enc, f"phone:{pseudonym(keyring, ALICE)}".encode()
+        )
 
 
 @pytest.mark.parametrize("anonymity", ANONYMITY)
@@ -285,15 +314,80 @@ async def test_sixth_report_a_day_is_refused_and_nothing_stored(
     await services.drafts.save(ALICE, draft)
     with pytest.raises(LimitReachedError) as caught:
         await services.reports.submit(draft, ALICE, pseudonym(keyring, ALICE), "kk")
+    first = await db.fetchone("SELECT MIN(created_at) AS at FROM reports")
+    assert first is not None
+    assert caught.value.retry_at == from_db(first["at"]) + WINDOW
     assert caught.value.retry_at > datetime.now(caught.value.retry_at.tzinfo)
     assert await count(db, "reports") == 5
     assert await count(db, "report_status_history") == 5
-    assert await count(db, "submission_log") == 5
+    assert await count(db, "submission_log") == 2  # only the anonymous ones
     row = await db.fetchone("SELECT last FROM case_counters WHERE region = 'KZ-27'")
     assert row is not None and row["last"] == 5
     assert await services.drafts.load(ALICE) == draft  # kept for tomorrow
     report, _ = await submit(services.reports, keyring, "anonymous", telegram_id=BOB)
     assert report.case_number == "KZ27-000006"
+
+
+@pytest.mark.parametrize("sixth", ANONYMITY)
+async def test_three_confidential_and_two_anonymous_refuse_the_sixth(
+    db: Database, reports: ReportService, keyring: Keyring, sixth: str
+) -> None:
+    for anonymity in ["confidential", "anonymous", "confidential", "anonymous", "confidential"]:
+        await submit(reports, keyring, anonymity)
+    with pytest.raises(LimitReachedError):
+        await submit(reports, keyring, sixth)
+    assert await count(db, "reports") == 5
+    assert await count(db, "submission_log") == 2
+
+
+@pytest.mark.parametrize("anonymity", ANONYMITY)
+async def test_four_reports_of_any_kind_leave_one(
+    reports: ReportService, keyring: Keyring, anonymity: str
+) -> None:
+    for earlier in ["anonymous", "confidential", "open", "anonymous"]:
+        await submit(reports, keyring, earlier)
+    await submit(reports, keyring, anonymity)
+    with pytest.raises(LimitReachedError):
+        await submit(reports, keyring, anonymity)
+
+
+@pytest.mark.parametrize(
+    ("anonymity", "logged"), [("anonymous", 1), ("confidential", 0), ("open", 0)]
+)
+async def test_only_anonymous_reports_are_written_to_the_submission_log(
+    db: Database, reports: ReportService, keyring: Keyring, anonymity: str, logged: int
+) -> None:
+    await submit(reports, keyring, anonymity)
+    assert await count(db, "submission_log") == logged
+
+
+async def test_the_submission_log_cannot_be_joined_to_linked_reports(
+    db: Database, reports: ReportService, keyring: Keyring
+) -> None:
+    await submit(reports, keyring, "confidential")
+    await submit(reports, keyring, "open")
+    assert await count(db, "submission_log") == 0
+    await submit(reports, keyring, "anonymous")
+    await submit(reports, keyring, "confidential")
+    rows = await db.fetchall("SELECT actor FROM submission_log")
+    assert len(rows) == 1
+    reporters = await db.fetchall("SELECT DISTINCT reporter FROM reports")
+    assert rows[0]["actor"] not in {r["reporter"] for r in reporters}
+    assert rows[0]["actor"] != pseudonym(keyring, ALICE)
+
+
+async def test_two_users_are_limited_apart(
+    db: Database, reports: ReportService, keyring: Keyring
+) -> None:
+    for anonymity in ["confidential", "anonymous", "open", "anonymous", "confidential"]:
+        await submit(reports, keyring, anonymity)
+        await submit(reports, keyring, anonymity, telegram_id=BOB)
+    for telegram_id in (ALICE, BOB):
+        with pytest.raises(LimitReachedError):
+            await submit(reports, keyring, "anonymous", telegram_id=telegram_id)
+    await submit(reports, keyring, "confidential", telegram_id=555)
+    assert await count(db, "reports") == 11
+    assert await count(db, "submission_log") == 4
 
 
 # --- find_by_code -----------------------------------------------------------------------------
@@ -575,8 +669,9 @@ async def test_add_from_reporter_threads_the_answer_with_files(
     answers = await db.fetchall("SELECT actor FROM report_messages WHERE author = 'reporter'")
     assert [a["actor"] for a in answers] == [None, None, None]
     assert [h.status for h in view.history] == ["received", "need_info"]
-    # Every file of the case: the two sent with the report and those added in the thread.
-    assert view.evidence_count == 2 + sum(m.files for m in view.thread) == 6
+    # Only the two files sent with the report; those added later are counted in the thread.
+    assert view.evidence_count == 2
+    assert sum(m.files for m in view.thread) == 4
     rows = await db.fetchall(
         "SELECT file_id FROM report_evidence WHERE message_id IS NOT NULL ORDER BY id"
     )
@@ -599,4 +694,5 @@ async def test_view_keeps_cases_apart(reports: ReportService, keyring: Keyring) 
     assert two.thread == []
     assert [h.status for h in one.history] == ["received", "need_info"]
     assert [h.status for h in two.history] == ["received", "review"]
-    assert two.evidence_count == 2
+    assert one.evidence_count == two.evidence_count == 2
+    assert [m.files for m in one.thread] == [0, 1]

@@ -16,6 +16,13 @@ class LimitRepository:
         )
         return [row["at_hour"] for row in rows]
 
+    async def reports_since(self, reporter: str, since: str) -> list[str]:
+        rows = await self._db.fetchall(
+            "SELECT created_at FROM reports WHERE reporter = ? AND created_at > ?",
+            (reporter, since),
+        )
+        return [row["created_at"] for row in rows]
+
     async def record_submission(self, actor: str, at_hour: str) -> None:
         await self._db.execute(
             "INSERT INTO submission_log (actor, at_hour) VALUES (?, ?)", (actor, at_hour)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.db.connection import Database
+
+_ADD = "INSERT INTO outbox (recipient, payload, not_before) VALUES (?, ?, ?)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,10 +24,14 @@ class OutboxRepository:
         self._db = db
 
     async def add(self, recipient: str, payload: bytes, not_before: str) -> None:
-        await self._db.execute(
-            "INSERT INTO outbox (recipient, payload, not_before) VALUES (?, ?, ?)",
-            (recipient, payload, not_before),
-        )
+        await self._db.execute(_ADD, (recipient, payload, not_before))
+
+    @staticmethod
+    async def add_with(
+        conn: aiosqlite.Connection, recipient: str, payload: bytes, not_before: str
+    ) -> None:
+        """The same insert on the connection of a transaction the caller holds."""
+        await conn.execute(_ADD, (recipient, payload, not_before))
 
     async def due(self, now: str, limit: int = 100) -> list[OutboxItem]:
         rows = await self._db.fetchall(
@@ -40,8 +48,8 @@ class OutboxRepository:
     async def done(self, item_id: int) -> None:
         await self._db.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
 
-    async def retry_at(self, item_id: int, not_before: str) -> None:
+    async def retry_at(self, item_id: int, not_before: str, *, count: bool = True) -> None:
         await self._db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, not_before = ? WHERE id = ?",
-            (not_before, item_id),
+            "UPDATE outbox SET attempts = attempts + ?, not_before = ? WHERE id = ?",
+            (int(count), not_before, item_id),
         )

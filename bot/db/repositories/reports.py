@@ -61,6 +61,9 @@ class Report:
     code_hash: bytes | None
     status: str
     created_at: str
+    assignee: int | None = None  # moderators.id
+    first_response_at: str | None = None
+    updated_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,7 @@ class ThreadMessage:
     files: int = 0
 
 
-def _report(row: sqlite3.Row) -> Report:
+def report_from_row(row: sqlite3.Row) -> Report:
     return Report(**{name: row[name] for name in Report.__slots__})  # type: ignore[attr-defined]
 
 
@@ -149,17 +152,23 @@ class ReportRepository:
 
     async def get(self, report_id: int) -> Report | None:
         row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
-        return _report(row) if row else None
+        return report_from_row(row) if row else None
 
     async def get_by_case(self, case_number: str) -> Report | None:
         row = await self._db.fetchone(
             "SELECT * FROM reports WHERE case_number = ?", (case_number.upper(),)
         )
-        return _report(row) if row else None
+        return report_from_row(row) if row else None
 
     async def get_by_locator(self, locator: str) -> Report | None:
         row = await self._db.fetchone("SELECT * FROM reports WHERE code_locator = ?", (locator,))
-        return _report(row) if row else None
+        return report_from_row(row) if row else None
+
+    async def reporter_banned(self, pseudonym: str) -> bool:
+        row = await self._db.fetchone(
+            "SELECT 1 FROM banned_reporters WHERE pseudonym = ?", (pseudonym,)
+        )
+        return row is not None
 
     async def locator_taken(self, locator: str) -> bool:
         row = await self._db.fetchone("SELECT 1 FROM reports WHERE code_locator = ?", (locator,))
@@ -170,7 +179,7 @@ class ReportRepository:
             "SELECT * FROM reports WHERE reporter = ? ORDER BY id DESC LIMIT ?",
             (pseudonym, limit),
         )
-        return [_report(row) for row in rows]
+        return [report_from_row(row) for row in rows]
 
     async def evidence(self, report_id: int) -> list[EvidenceFile]:
         rows = await self._db.fetchall(
@@ -181,6 +190,14 @@ class ReportRepository:
         return [
             EvidenceFile(r["kind"], r["file_id"], r["mime_type"], bool(r["cleaned"])) for r in rows
         ]
+
+    async def original_evidence_count(self, report_id: int) -> int:
+        """Files filed with the report, not those added later in the thread."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM report_evidence WHERE report_id = ? AND message_id IS NULL",
+            (report_id,),
+        )
+        return int(row["n"]) if row else 0
 
     async def history(self, report_id: int) -> list[StatusChange]:
         rows = await self._db.fetchall(

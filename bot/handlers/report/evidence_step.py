@@ -19,6 +19,7 @@ from bot.services.drafts import MAX_EVIDENCE, DraftService, ReportDraft
 
 def get_router() -> Router:
     router = Router(name="report-evidence")
+    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.message.register(add_file, ReportFlow.evidence, F.func(has_file))
     return router
 

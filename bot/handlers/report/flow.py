@@ -30,6 +30,7 @@ from bot.services.drafts import (
 )
 from bot.services.limits import LimitReachedError, Limits
 from bot.services.regions import get_region
+from bot.services.reports import ReporterBannedError, ReportService
 from bot.services.risk_areas import get_area
 
 # Typed answers: not a command and not a main-menu button (those work at any step).
@@ -38,6 +39,7 @@ TYPED = (F.text & ~F.text.startswith("/"), ~MenuText())
 
 def get_router() -> Router:
     router = Router(name="report-flow")
+    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.message.register(start, Command("report"))
     router.message.register(start, F.text == MENU_REPORT)
     router.callback_query.register(resume, ReportCallback.filter(F.action == "resume"))
@@ -136,12 +138,18 @@ async def start(
     limits: Limits,
     i18n: I18n,
     user_record: UserRecord | None,
+    pseudonym: str,
+    reports: ReportService,
 ) -> None:
     flow = flow_of(message, state, drafts, i18n)
     try:
-        await limits.check_submission(message.from_user.id)
+        await reports.ensure_allowed(pseudonym)
+        await limits.check_submission(message.from_user.id, pseudonym)
     except LimitReachedError as exc:
         await message.answer(limit_text(exc, i18n.current_locale), reply_markup=main_menu())
+        return
+    except ReporterBannedError:
+        await message.answer(banned_text(), reply_markup=main_menu())
         return
     draft = await drafts.load(message.from_user.id)
     if draft is not None and draft.done:
@@ -153,6 +161,13 @@ async def start(
     draft = ReportDraft(region=user_record.region if user_record else None)
     draft.remember(message.message_id)
     await flow.show("area", draft)
+
+
+def banned_text() -> str:
+    return _(
+        "A moderator has closed the filing of new reports from your account. You can still "
+        "report corruption to the Anti-Corruption Agency by phone: 1424."
+    )
 
 
 def limit_text(exc: LimitReachedError, locale: str) -> str:

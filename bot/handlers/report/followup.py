@@ -30,6 +30,7 @@ MAX_ADDITION = 4096
 
 def get_router() -> Router:
     router = Router(name="report-followup")
+    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.message.register(my_reports, Command("mytips"))
     router.message.register(my_reports, F.text == MENU_MY_REPORTS)
     router.message.register(check_command, Command("check"))

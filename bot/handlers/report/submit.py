@@ -11,14 +11,19 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.handlers.report.flow import flow_of, limit_text
+from bot.handlers.report.flow import banned_text, flow_of, limit_text
 from bot.handlers.report.states import ReportFlow
 from bot.keyboards.callbacks import ReportCallback
 from bot.keyboards.common import main_menu
 from bot.keyboards.report import submitted_keyboard
 from bot.services.drafts import DraftService
 from bot.services.limits import LimitReachedError
-from bot.services.reports import DraftIncompleteError, ReportService, Submitted
+from bot.services.reports import (
+    DraftIncompleteError,
+    ReporterBannedError,
+    ReportService,
+    Submitted,
+)
 
 log = logging.getLogger(__name__)
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
@@ -26,6 +31,7 @@ DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 
 def get_router() -> Router:
     router = Router(name="report-submit")
+    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.callback_query.register(
         submit, ReportFlow.summary, ReportCallback.filter(F.action == "submit")
     )
@@ -48,6 +54,10 @@ async def submit(
     except LimitReachedError as exc:
         await query.answer()
         await flow.say(draft, limit_text(exc, i18n.current_locale), reply_markup=main_menu())
+        return
+    except ReporterBannedError:
+        await query.answer()
+        await flow.say(draft, banned_text(), reply_markup=main_menu())
         return
     except DraftIncompleteError:
         await query.answer()

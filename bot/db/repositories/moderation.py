@@ -1,0 +1,176 @@
+"""Moderation data: assignment, notes, bans, posted cards, the queue and the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db.connection import Database
+from bot.db.repositories.reports import Report, report_from_row
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: str
+    actor: int | None
+    action: str
+    report_id: int | None
+    old_value: str | None
+    new_value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    moderator_id: int
+    body: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    chat_key: str
+    chat_id_enc: bytes
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    regions: frozenset[str] | None  # the moderator's scope; None = everywhere
+    region: str | None = None
+    area: str | None = None
+    status: str | None = None  # None = all open statuses
+    assignee: int | None = None  # "mine"
+    unassigned: bool = False
+    newest_first: bool = True
+
+
+class ModerationRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def audit(
+        self,
+        at: str,
+        actor: int | None,
+        actor_key: str | None,
+        action: str,
+        report_id: int | None,
+        old: str | None = None,
+        new: str | None = None,
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO audit_log (at, actor, actor_key, action, report_id, old_value,"
+            " new_value) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (at, actor, actor_key, action, report_id, old, new),
+        )
+
+    async def audit_trail(self, report_id: int) -> list[AuditEntry]:
+        rows = await self._db.fetchall(
+            "SELECT at, actor, action, report_id, old_value, new_value FROM audit_log"
+            " WHERE report_id = ? ORDER BY id",
+            (report_id,),
+        )
+        return [
+            AuditEntry(
+                r["at"], r["actor"], r["action"], r["report_id"], r["old_value"], r["new_value"]
+            )
+            for r in rows
+        ]
+
+    async def assign(self, report_id: int, moderator_id: int | None, at: str) -> None:
+        await self._db.execute(
+            "UPDATE reports SET assignee = ?, updated_at = ? WHERE id = ?",
+            (moderator_id, at, report_id),
+        )
+
+    async def touch(self, report_id: int, at: str) -> None:
+        """Record activity; the first one is the case's first response."""
+        await self._db.execute(
+            "UPDATE reports SET updated_at = ?, first_response_at = COALESCE(first_response_at, ?)"
+            " WHERE id = ?",
+            (at, at, report_id),
+        )
+
+    async def add_note(self, report_id: int, moderator_id: int, body: str, at: str) -> None:
+        await self._db.execute(
+            "INSERT INTO report_notes (report_id, moderator_id, body, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            (report_id, moderator_id, body, at),
+        )
+
+    async def notes(self, report_id: int) -> list[Note]:
+        rows = await self._db.fetchall(
+            "SELECT moderator_id, body, created_at FROM report_notes WHERE report_id = ?"
+            " ORDER BY id",
+            (report_id,),
+        )
+        return [Note(r["moderator_id"], r["body"], r["created_at"]) for r in rows]
+
+    async def ban(self, pseudonym: str, report_id: int, at: str) -> bool:
+        changed = await self._db.execute(
+            "INSERT OR IGNORE INTO banned_reporters (pseudonym, case_id, banned_at)"
+            " VALUES (?, ?, ?)",
+            (pseudonym, report_id, at),
+        )
+        return bool(changed)
+
+    async def unban(self, pseudonym: str) -> bool:
+        return bool(
+            await self._db.execute(
+                "DELETE FROM banned_reporters WHERE pseudonym = ?", (pseudonym,)
+            )
+        )
+
+    async def is_banned(self, pseudonym: str) -> bool:
+        row = await self._db.fetchone(
+            "SELECT 1 FROM banned_reporters WHERE pseudonym = ?", (pseudonym,)
+        )
+        return row is not None
+
+    async def save_card(
+        self, report_id: int, chat_key: str, chat_id_enc: bytes, message_id: int
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO report_cards (report_id, chat_key, chat_id_enc, message_id)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (report_id, chat_key) DO UPDATE SET"
+            " chat_id_enc = excluded.chat_id_enc, message_id = excluded.message_id",
+            (report_id, chat_key, chat_id_enc, message_id),
+        )
+
+    async def cards(self, report_id: int) -> list[Card]:
+        rows = await self._db.fetchall(
+            "SELECT chat_key, chat_id_enc, message_id FROM report_cards WHERE report_id = ?",
+            (report_id,),
+        )
+        return [Card(r["chat_key"], r["chat_id_enc"], r["message_id"]) for r in rows]
+
+    async def queue(self, flt: QueueFilter, offset: int, limit: int) -> tuple[list[Report], int]:
+        where, params = ["1 = 1"], []
+        if flt.regions is not None:
+            where.append(f"region IN ({','.join('?' * len(flt.regions))})")
+            params += sorted(flt.regions)
+        if flt.region:
+            where.append("region = ?")
+            params.append(flt.region)
+        if flt.area:
+            where.append("area = ?")
+            params.append(flt.area)
+        if flt.status:
+            where.append("status = ?")
+            params.append(flt.status)
+        else:
+            where.append("status NOT IN ('resolved', 'rejected', 'duplicate')")
+        if flt.assignee is not None:
+            where.append("assignee = ?")
+            params.append(flt.assignee)
+        if flt.unassigned:
+            where.append("assignee IS NULL")
+        clause = " AND ".join(where)
+        order = "DESC" if flt.newest_first else "ASC"
+        total = await self._db.fetchone(
+            f"SELECT COUNT(*) AS n FROM reports WHERE {clause}", params
+        )
+        rows = await self._db.fetchall(
+            f"SELECT * FROM reports WHERE {clause} ORDER BY id {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [report_from_row(r) for r in rows], int(total["n"]) if total else 0

@@ -1,0 +1,251 @@
+"""Moderators through the real dispatcher: roles, scope, buttons, commands and the audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from aiogram import Dispatcher
+from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SendPhoto
+from aiogram.utils.i18n import I18n
+
+from bot.config import Settings
+from bot.db.connection import Database
+from bot.factory import create_dispatcher
+from bot.keyboards.callbacks import ModCallback
+from bot.services.crypto import Keyring
+from bot.services.export import EXPORT_COLUMNS
+from tests import updates as u
+from tests.conftest import TEST_SECRET, Chat, translate
+from tests.unit.test_report_flow import file_report, onboard, rp
+
+ADMIN, MOD_ORAL, MOD_ALMATY, CITIZEN, STRANGER = 900, 901, 902, 903, 904
+REFUSAL = "Sorry, this is only for moderators of this case's region."
+CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
+
+
+@pytest.fixture
+def settings(db_path) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot_token="42:TEST-TOKEN",
+        secret_key=TEST_SECRET,
+        database_path=db_path,
+        admin_ids=(ADMIN,),
+        code_check_seconds=0.01,
+    )
+
+
+@pytest.fixture
+def dp(settings: Settings, db: Database, keyring: Keyring, i18n: I18n) -> Dispatcher:
+    return create_dispatcher(settings=settings, db=db, keyring=keyring, i18n=i18n)
+
+
+@pytest.fixture
+async def staffed(chat: Chat) -> Chat:
+    admin = u.user(ADMIN, "ru")
+    for user_id, locale in ((MOD_ORAL, "kk"), (MOD_ALMATY, "ru")):
+        await onboard(chat, u.user(user_id, locale), locale)
+    await chat.send(u.text(admin, f"/mod_add {MOD_ORAL} KZ-27"))
+    await chat.send(u.text(admin, f"/mod_add {MOD_ALMATY} KZ-75"))
+    return chat
+
+
+async def file_case(
+    chat: Chat, i18n: I18n, anonymity: str = "confidential", user_id: int = CITIZEN
+) -> str:
+    person = u.user(user_id, "ru")
+    await onboard(chat, person, "ru")
+    await file_report(chat, i18n, person, anonymity, "ru")
+    replies = await chat.send(u.callback(person, rp("submit")))
+    return "\n".join(r.text for r in replies if isinstance(r, SendMessage))
+
+
+def press(user_id: int, action: str, report_id: int = 1, value: str = "") -> dict:
+    return u.callback(
+        u.user(user_id, "ru"), ModCallback(action=action, id=report_id, value=value).pack()
+    )
+
+
+def alerts(replies: list) -> list[str]:
+    return [r.text for r in replies if isinstance(r, AnswerCallbackQuery) and r.show_alert]
+
+
+async def audit_actions(db: Database) -> list[str]:
+    return [r["action"] for r in await db.fetchall("SELECT action FROM audit_log ORDER BY id")]
+
+
+async def test_only_superadmins_manage_moderators(chat: Chat, db: Database, i18n: I18n) -> None:
+    texts = await chat.texts(u.text(u.user(STRANGER, "ru"), f"/mod_add {STRANGER} all"))
+    assert texts == [translate(i18n, REFUSAL, "ru")]
+    assert await db.fetchall("SELECT * FROM moderators") == []
+    assert await audit_actions(db) == ["refused:mod_add"]
+    texts = await chat.texts(u.text(u.user(ADMIN, "ru"), f"/mod_add {MOD_ORAL} KZ-27 kz23"))
+    assert "#1" in texts[0]
+    row = await db.fetchone("SELECT regions FROM moderators")
+    assert row["regions"] == "KZ-23,KZ-27"
+    mods = await chat.texts(u.text(u.user(ADMIN, "ru"), "/mods"))
+    assert "KZ-23, KZ-27" in mods[0]
+
+
+async def test_mod_add_by_username_needs_a_seen_user(chat: Chat, db: Database) -> None:
+    admin = u.user(ADMIN, "ru")
+    unknown = await chat.texts(u.text(admin, "/mod_add @aigerim_moderator KZ-27"))
+    assert "@aigerim_moderator" in unknown[0]
+    await onboard(chat, u.user(MOD_ORAL, "kk", username="Aigerim_Moderator"), "kk")
+    await chat.send(u.text(admin, "/mod_add @aigerim_moderator KZ-27"))
+    assert (await db.fetchone("SELECT COUNT(*) AS n FROM moderators"))["n"] == 1
+    raw = b"".join(
+        str(tuple(r)).encode() for r in await db.fetchall("SELECT * FROM username_index")
+    )
+    assert b"aigerim" not in raw.lower()  # only a keyed digest is stored
+
+
+async def test_new_report_becomes_a_card_for_the_regions_moderators(
+    staffed: Chat, i18n: I18n, db: Database, keyring: Keyring
+) -> None:
+    await file_case(staffed, i18n)
+    rows = await db.fetchall("SELECT recipient, payload FROM outbox")
+    payloads = [(r["recipient"], keyring.unseal(r["payload"], b"outbox")) for r in rows]
+    cards = [who for who, body in payloads if b'"card"' in body]
+    assert cards == [keyring.pseudonym(MOD_ORAL)]  # not the Almaty moderator
+
+
+async def test_take_assigns_and_audits(staffed: Chat, i18n: I18n, db: Database) -> None:
+    await file_case(staffed, i18n)
+    replies = await staffed.send(press(MOD_ORAL, "take"))
+    assert not alerts(replies)
+    report = await db.fetchone("SELECT assignee, status, first_response_at FROM reports")
+    assert (report["assignee"], report["status"]) == (1, "review")
+    assert report["first_response_at"] is not None
+    assert await audit_actions(db) == ["mod_add", "mod_add", "assign", "status"]
+
+
+@pytest.mark.parametrize("who", [MOD_ALMATY, STRANGER, CITIZEN])
+@pytest.mark.parametrize("action", ["take", "status", "ask", "note", "files", "phone"])
+async def test_other_regions_and_strangers_are_refused_and_audited(
+    staffed: Chat, i18n: I18n, db: Database, who: int, action: str
+) -> None:
+    await file_case(staffed, i18n, "open")
+    replies = await staffed.send(press(who, action))
+    assert alerts(replies) == [translate(i18n, REFUSAL, "ru")]
+    assert not [r for r in replies if isinstance(r, SendMessage)]
+    report = await db.fetchone("SELECT assignee, status FROM reports")
+    assert (report["assignee"], report["status"]) == (None, "received")
+    assert (await audit_actions(db))[-1] == f"refused:{action}"
+
+
+@pytest.mark.parametrize("data", ["md:take:abc:", "md:take", "md:take:999:", "md:zap:1:"])
+async def test_forged_moderator_buttons_are_refused(
+    staffed: Chat, i18n: I18n, db: Database, data: str
+) -> None:
+    await file_case(staffed, i18n)
+    replies = await staffed.send(u.callback(u.user(MOD_ORAL, "kk"), data))
+    assert alerts(replies) == [translate(i18n, REFUSAL, "kk")]
+    assert (await audit_actions(db))[-1].startswith("refused:")
+
+
+async def test_full_case_by_commands(
+    staffed: Chat, i18n: I18n, db: Database, keyring: Keyring
+) -> None:
+    await file_case(staffed, i18n)
+    mod = u.user(MOD_ORAL, "kk")
+    queue = await staffed.texts(u.text(mod, "/queue"))
+    assert "KZ27-000001" in queue[0]
+    await staffed.send(u.text(mod, "/ask KZ27-000001 Шарт нөмірін жазыңызшы."))
+    await staffed.send(u.text(mod, "/note KZ27-000001 Тексеру керек"))
+    replies = await staffed.texts(u.text(mod, "/status KZ27-000001 resolved"))
+    assert "KZ27-000001" in replies[0]
+    trail = await staffed.texts(u.text(mod, "/audit KZ27-000001"))
+    assert "ask" in trail[0] and "note" in trail[0] and "resolved" in trail[0]
+    # The reporter was told in their own language (ru): a question, then the status.
+    rows = await db.fetchall("SELECT recipient, payload FROM outbox ORDER BY id")
+    told = [
+        keyring.unseal(r["payload"], b"outbox").decode()
+        for r in rows
+        if r["recipient"] == keyring.pseudonym(CITIZEN)
+    ]
+    assert ['"question"' in t for t in told] == [True, False]
+    assert '"resolved"' in told[1]
+    # Closed cases leave the default queue.
+    assert "KZ27-000001" not in (await staffed.texts(u.text(mod, "/queue")))[0]
+    # Internal notes never reach the reporter's view.
+    view = await staffed.texts(u.callback(u.user(CITIZEN, "ru"), "cs:open:1"))
+    assert "Тексеру керек" not in view[0] and "Шарт нөмірін" in view[0]
+
+
+async def test_rejection_needs_a_reason_typed_after_the_button(
+    staffed: Chat, i18n: I18n, db: Database
+) -> None:
+    await file_case(staffed, i18n)
+    await staffed.send(press(MOD_ORAL, "set", value="rejected"))
+    assert (await db.fetchone("SELECT status FROM reports"))["status"] == "received"
+    await staffed.send(u.text(u.user(MOD_ORAL, "kk"), "Дерек жеткіліксіз"))
+    history = await db.fetchall("SELECT status, reason FROM report_status_history")
+    assert tuple(history[-1]) == ("rejected", "Дерек жеткіліксіз")
+
+
+async def test_anonymous_question_waits_for_check(
+    staffed: Chat, i18n: I18n, db: Database, keyring: Keyring
+) -> None:
+    text = await file_case(staffed, i18n, "anonymous")
+    code = CODE.search(text).group(0)
+    await staffed.send(u.text(u.user(MOD_ORAL, "kk"), "/ask KZ27-000001 Қай мектеп?"))
+    # Nothing is pushed to an anonymous reporter: only the moderator's card is queued.
+    recipients = [r["recipient"] for r in await db.fetchall("SELECT recipient FROM outbox")]
+    assert recipients == [keyring.pseudonym(MOD_ORAL)]
+    shown = await staffed.texts(u.text(u.user(CITIZEN, "ru"), f"/check {code}"))
+    assert "Қай мектеп?" in shown[0]
+
+
+async def test_ban_works_for_confidential_only(staffed: Chat, i18n: I18n, db: Database) -> None:
+    await file_case(staffed, i18n, "anonymous")
+    await file_case(staffed, i18n, "confidential")
+    mod = u.user(MOD_ORAL, "kk")
+    refused = await staffed.texts(u.text(mod, "/ban KZ27-000001"))
+    assert refused == [
+        translate(i18n, "This report is anonymous: its reporter cannot be identified.", "kk")
+    ]
+    await staffed.send(u.text(mod, "/ban KZ27-000002"))
+    texts = await staffed.texts(u.text(u.user(CITIZEN, "ru"), "/report"))
+    assert "1424" in texts[0]
+    await staffed.send(u.text(mod, "/unban KZ27-000002"))
+    texts = await staffed.texts(u.text(u.user(CITIZEN, "ru"), "/report"))
+    assert "1424" not in texts[0]
+
+
+async def test_phone_is_revealed_only_to_the_region_and_audited(
+    staffed: Chat, i18n: I18n, db: Database
+) -> None:
+    await file_case(staffed, i18n, "open")
+    replies = await staffed.send(press(MOD_ORAL, "phone"))
+    assert any("+77011234567" in t for t in alerts(replies))
+    assert (await audit_actions(db))[-1] == "reveal_phone"
+
+
+async def test_stats_chart_and_export_respect_scope(staffed: Chat, i18n: I18n) -> None:
+    await file_case(staffed, i18n)
+    replies = await staffed.send(u.text(u.user(MOD_ORAL, "kk"), "/stats month"))
+    photo = next(r for r in replies if isinstance(r, SendPhoto))
+    assert photo.photo.data.startswith(b"\x89PNG")
+    assert "1" in photo.caption
+    replies = await staffed.send(u.text(u.user(MOD_ALMATY, "ru"), "/export month"))
+    document = next(r for r in replies if isinstance(r, SendDocument))
+    rows = list(csv.DictReader(io.StringIO(document.document.data.decode("utf-8-sig"))))
+    assert rows == []  # the Almaty moderator sees no Oral case
+    replies = await staffed.send(u.text(u.user(MOD_ORAL, "kk"), "/export month"))
+    document = next(r for r in replies if isinstance(r, SendDocument))
+    reader = csv.DictReader(io.StringIO(document.document.data.decode("utf-8-sig")))
+    rows = list(reader)
+    assert tuple(reader.fieldnames) == EXPORT_COLUMNS
+    assert [r["case_number"] for r in rows] == ["KZ27-000001"]
+    assert str(CITIZEN) not in document.document.data.decode("utf-8-sig")
+
+
+async def test_moderation_commands_refuse_citizens(chat: Chat, i18n: I18n, db: Database) -> None:
+    for command in ("/queue", "/stats", "/case KZ27-000001", "/export"):
+        texts = await chat.texts(u.text(u.user(STRANGER, "kk"), command))
+        assert texts == [translate(i18n, REFUSAL, "kk")]
+    assert len(await audit_actions(db)) == 4
