@@ -172,9 +172,11 @@ async def test_open_report_image_file_is_cleaned_and_reporter_notified(
         await services.reports.change_status(report, "forwarded", actor=None)
     finally:
         await db.close()
-    note = await emulator.wait_for_bot_message(citizen.id, after=after, timeout=20)
+    status = translate(i18n, "Forwarded to the authorities", "ru")
+    note = await emulator.wait_for_bot_message(
+        citizen.id, after=after, timeout=20, predicate=lambda m: status in (m.get("text") or "")
+    )
     assert "KZ27-000001" in note["text"]
-    assert translate(i18n, "Forwarded to the authorities", "ru") in note["text"]
     assert await bot_process.terminate() == 0
 
 
