@@ -9,7 +9,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import lazy_gettext as __
 
@@ -42,12 +42,19 @@ COMMANDS = (
     ("report", __("Report corruption")),
     ("mytips", __("My reports")),
     ("check", __("Check a report by its secret code")),
-    ("queue", __("Moderators: open cases")),
-    ("stats", __("Moderators: statistics")),
     ("help", __("How to use the bot")),
     ("language", __("Change the language")),
     ("region", __("Change your region")),
     ("privacy", __("What the bot stores about you")),
+    ("cancel", __("Stop the current action")),
+)
+# Shown only in the moderators' group: citizens need not see what they cannot use.
+MODERATOR_COMMANDS = (
+    ("queue", __("Moderators: open cases")),
+    ("case", __("Moderators: one case in full")),
+    ("stats", __("Moderators: statistics")),
+    ("export", __("Moderators: export to CSV")),
+    ("help", __("How to use the bot")),
     ("cancel", __("Stop the current action")),
 )
 
@@ -169,8 +176,16 @@ def create_dispatcher(
 
 async def set_commands(bot: Bot, i18n: I18n, settings: Settings) -> None:
     """Command descriptions in each language; Telegram picks by the user's app language."""
+    scopes: list[tuple[BotCommandScopeDefault | BotCommandScopeChat, tuple]] = [
+        (BotCommandScopeDefault(), COMMANDS)
+    ]
+    if settings.moderator_chat_id is not None:
+        scopes.append(
+            (BotCommandScopeChat(chat_id=settings.moderator_chat_id), MODERATOR_COMMANDS)
+        )
     with i18n.context():
-        for code in (None, *SUPPORTED_LOCALES):
-            with i18n.use_locale(code or settings.default_locale):
-                commands = [BotCommand(command=c, description=str(d)) for c, d in COMMANDS]
-            await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
+        for scope, table in scopes:
+            for code in (None, *SUPPORTED_LOCALES):
+                with i18n.use_locale(code or settings.default_locale):
+                    commands = [BotCommand(command=c, description=str(d)) for c, d in table]
+                await bot.set_my_commands(commands, scope=scope, language_code=code)

@@ -230,6 +230,8 @@ class ModerationService:
         question = self._text(question)
         await self._report_service.ask(report, question, actor=moderator.pseudonym)
         await self._touch(moderator, report, "ask", None, question)
+        if report.status != "need_info":  # asking moves the case to "needs more information"
+            await self._audit(moderator, report, "status", report.status, "need_info")
         return await self._reload(report)
 
     async def note(self, moderator: Moderator, report: Report, text: str) -> None:

@@ -10,12 +10,13 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_decimal
 
 from bot.db.connection import Database
 from bot.db.repositories.moderators import Moderator
 from bot.handlers.moderation.access import IsModerator
 from bot.handlers.report.texts import status_label
-from bot.services.dates import format_day, utc_now
+from bot.services.dates import utc_now
 from bot.services.export import export_csv
 from bot.services.regions import all_regions
 from bot.services.reports import STATUSES
@@ -60,10 +61,7 @@ async def stats(
 
 def chart_labels(result: Stats, locale: str) -> ChartLabels:
     return ChartLabels(
-        title=_("Reports from {start} to {end}").format(
-            start=format_day(result.start.date(), locale),
-            end=format_day(result.end.date(), locale),
-        ),
+        title=_("Reports"),  # the chart adds the period in local dates under it
         by_status_title=_("By status"),
         by_region_title=_("By region"),
         by_area_title=_("By area"),
@@ -79,11 +77,8 @@ def stats_caption(result: Stats, locale: str) -> str:
     if result.resolved_share is not None:
         lines.append(_("Resolved: {share}%").format(share=round(result.resolved_share * 100)))
     if result.median_first_response_hours is not None:
-        lines.append(
-            _("Median time to first response: {hours} h").format(
-                hours=round(result.median_first_response_hours, 1)
-            )
-        )
+        hours = format_decimal(round(result.median_first_response_hours, 1), locale=locale)
+        lines.append(_("Median time to first response: {hours} h").format(hours=hours))
     return "\n".join(lines)
 
 
