@@ -347,3 +347,35 @@ async def test_double_submit_files_one_report(chat: Chat, i18n: I18n, db: Databa
     await chat.send(u.callback(person, rp("submit")))
     await chat.send(u.callback(person, rp("submit")))
     assert (await db.fetchone("SELECT COUNT(*) AS n FROM reports"))["n"] == 1
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_videos_and_documents_come_with_a_metadata_warning(
+    chat: Chat, i18n: I18n, locale: str
+) -> None:
+    person = u.user(524, locale)
+    await onboard(chat, person, locale)
+    await to_step(chat, person, "evidence")
+    video = {"file_id": "BAAC-v", "file_unique_id": "v", "width": 1, "height": 1, "duration": 1}
+    texts = sent_texts(await chat.send(u.message(person, video=video)))
+    warning = translate(
+        i18n,
+        "⚠️ A video may contain where and with which phone it was shot. If this matters "
+        "to you, send a screenshot of it instead.",
+        locale,
+    )
+    assert warning in texts[-1]
+    pdf = {
+        "file_id": "BQAC-d",
+        "file_unique_id": "d",
+        "file_name": "act.pdf",
+        "mime_type": "application/pdf",
+    }
+    from aiogram.methods import EditMessageText
+
+    edits = [
+        r
+        for r in await chat.send(u.message(person, document=pdf))
+        if isinstance(r, EditMessageText)
+    ]
+    assert warning in edits[-1].text and "PDF" in edits[-1].text

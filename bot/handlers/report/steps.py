@@ -152,4 +152,5 @@ def preceding(step: str) -> str | None:
 
 def evidence_text(draft: ReportDraft) -> str:
     documents = any(e.kind == "document" and not e.cleaned for e in draft.evidence)
-    return evidence_status(len(draft.evidence), documents)
+    videos = any(e.kind == "video" for e in draft.evidence)
+    return evidence_status(len(draft.evidence), documents, videos)

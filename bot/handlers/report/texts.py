@@ -98,13 +98,19 @@ def summary_text(draft: ReportDraft, locale: str) -> str:
     return "\n".join(lines)
 
 
-def evidence_status(count: int, warn_documents: bool) -> str:
+def evidence_status(count: int, warn_documents: bool, warn_videos: bool = False) -> str:
     text = _("Files received: {count} of {maximum}.").format(count=count, maximum=MAX_EVIDENCE)
     text += "\n" + _("Send more, or tap the button below when you are done.")
     if warn_documents:
         text += "\n\n" + _(
             "⚠️ Documents (PDF, Word, Excel) may contain the author's name and other hidden "
             "details. Check them before sending if this matters to you."
+        )
+    if warn_videos:
+        # The bot cannot clean videos: it keeps Telegram's file as it is.
+        text += "\n\n" + _(
+            "⚠️ A video may contain where and with which phone it was shot. If this matters "
+            "to you, send a screenshot of it instead."
         )
     return text
 
