@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -388,28 +390,34 @@ async def typed(
     return flow, draft
 
 
-async def type_settlement(
-    message: Message, state: FSMContext, drafts: DraftService, i18n: I18n
+async def _type_text_field(
+    message: Message,
+    state: FSMContext,
+    drafts: DraftService,
+    i18n: I18n,
+    step: str,
+    check: Callable[[str], str],
 ) -> None:
+    """A free-text answer: checked, stored under the step's name, or explained and kept."""
     flow, draft = await typed(message, state, drafts, i18n)
     try:
-        draft.settlement = check_settlement(message.text or "")
+        setattr(draft, step, check(message.text or ""))
     except FieldError as exc:
         await flow.say(draft, field_error_text(exc))
         return
-    await flow.answered("settlement", draft)
+    await flow.answered(step, draft)
+
+
+async def type_settlement(
+    message: Message, state: FSMContext, drafts: DraftService, i18n: I18n
+) -> None:
+    await _type_text_field(message, state, drafts, i18n, "settlement", check_settlement)
 
 
 async def type_description(
     message: Message, state: FSMContext, drafts: DraftService, i18n: I18n
 ) -> None:
-    flow, draft = await typed(message, state, drafts, i18n)
-    try:
-        draft.description = check_description(message.text or "")
-    except FieldError as exc:
-        await flow.say(draft, field_error_text(exc))
-        return
-    await flow.answered("description", draft)
+    await _type_text_field(message, state, drafts, i18n, "description", check_description)
 
 
 async def type_date(
@@ -438,13 +446,7 @@ async def type_date(
 async def type_involved(
     message: Message, state: FSMContext, drafts: DraftService, i18n: I18n
 ) -> None:
-    flow, draft = await typed(message, state, drafts, i18n)
-    try:
-        draft.involved = check_involved(message.text or "")
-    except FieldError as exc:
-        await flow.say(draft, field_error_text(exc))
-        return
-    await flow.answered("involved", draft)
+    await _type_text_field(message, state, drafts, i18n, "involved", check_involved)
 
 
 async def type_amount(
