@@ -39,3 +39,4 @@ class QueueCallback(CallbackData, prefix="q"):
     status: str = ""
     who: str = ""  # "" | mine | free
     region: str = ""
+    area: str = ""

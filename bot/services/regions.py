@@ -41,6 +41,15 @@ def get_region(code: str) -> Region | None:
     return next((r for r in all_regions() if r.code == code), None)
 
 
+def region_from_text(text: str) -> Region | None:
+    """What a person types for a region code: KZ-27, kz27 or just 27."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    letters = "".join(ch for ch in text.upper() if ch.isalpha())
+    if not digits or letters not in ("", "KZ"):
+        return None
+    return get_region(f"KZ-{digits}")
+
+
 def _sort_key(region: Region, locale: str) -> tuple[int, list[int]]:
     name = region.name(locale).lower()
     for generic in ("область ", " облысы", "город ", " қаласы"):

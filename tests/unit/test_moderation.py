@@ -249,3 +249,40 @@ async def test_moderation_commands_refuse_citizens(chat: Chat, i18n: I18n, db: D
         texts = await chat.texts(u.text(u.user(STRANGER, "kk"), command))
         assert texts == [translate(i18n, REFUSAL, "kk")]
     assert len(await audit_actions(db)) == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("", ["KZ27-000002", "KZ27-000001"]),
+        ("old", ["KZ27-000001", "KZ27-000002"]),
+        ("mine", ["KZ27-000001"]),
+        ("free", ["KZ27-000002"]),
+        ("review", ["KZ27-000001"]),
+        ("procurement", ["KZ27-000002", "KZ27-000001"]),
+        ("land", []),
+        ("27", ["KZ27-000002", "KZ27-000001"]),
+        ("kz-75", []),
+    ],
+)
+async def test_queue_filters(staffed: Chat, i18n: I18n, args: str, expected: list[str]) -> None:
+    await file_case(staffed, i18n)
+    await file_case(staffed, i18n, user_id=905)
+    await staffed.send(press(MOD_ORAL, "take", report_id=1))
+    text = (await staffed.texts(u.text(u.user(MOD_ORAL, "kk"), f"/queue {args}")))[0]
+    found = re.findall(r"KZ27-\d{6}", text)
+    assert found == expected
+
+
+async def test_queue_pages_through_many_cases(staffed: Chat, i18n: I18n, db: Database) -> None:
+    from bot.keyboards.callbacks import QueueCallback
+
+    for n in range(10):
+        await file_case(staffed, i18n, user_id=1000 + n)
+    first = (await staffed.texts(u.text(u.user(MOD_ORAL, "kk"), "/queue")))[0]
+    assert len(re.findall(r"KZ27-\d{6}", first)) == 8
+    replies = await staffed.send(u.callback(u.user(MOD_ORAL, "kk"), QueueCallback(page=1).pack()))
+    from aiogram.methods import EditMessageText
+
+    second = next(r for r in replies if isinstance(r, EditMessageText)).text
+    assert re.findall(r"KZ27-\d{6}", second) == ["KZ27-000002", "KZ27-000001"]

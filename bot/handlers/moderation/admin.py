@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.handlers.moderation.access import IsSuperadmin, refuse
 from bot.handlers.moderation.cards import ModeratorNames
 from bot.services.moderation import ModerationService
-from bot.services.regions import get_region
+from bot.services.regions import region_from_text
 
 
 def get_router() -> Router:
@@ -40,11 +40,10 @@ def parse_regions(words: list[str]) -> frozenset[str] | bool | None:
         for part in word.split(","):
             if not part:
                 continue
-            digits = "".join(ch for ch in part if ch.isdigit())
-            code = f"KZ-{digits}"
-            if get_region(code) is None:
+            region = region_from_text(part)
+            if region is None:
                 return False
-            codes.add(code)
+            codes.add(region.code)
     return frozenset(codes)
 
 

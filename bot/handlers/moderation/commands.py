@@ -22,7 +22,9 @@ from bot.handlers.report.texts import area_name, status_label
 from bot.keyboards.callbacks import ModCallback, QueueCallback
 from bot.services.dates import format_local_time, from_db
 from bot.services.moderation import InvalidActionError, ModerationService, NotAllowedError
+from bot.services.regions import region_from_text
 from bot.services.reports import STATUSES, ReportService
+from bot.services.risk_areas import get_area
 
 STATUS_WORDS = {status: status for status in STATUSES} | {
     "review": "review",
@@ -92,8 +94,10 @@ async def queue(
             flt.who = word
         elif word in STATUS_WORDS:
             flt.status = STATUS_WORDS[word]
-        elif word.upper().replace("KZ", "KZ-").replace("--", "-").startswith("KZ-"):
-            flt.region = word.upper().replace("KZ", "KZ-").replace("--", "-")
+        elif get_area(word) is not None:
+            flt.area = word
+        elif (region := region_from_text(word)) is not None:
+            flt.region = region.code
     text, markup = await render_queue(flt, moderator, moderation, i18n.current_locale)
     await message.answer(text, reply_markup=markup)
 
@@ -120,6 +124,7 @@ async def render_queue(
         mine=flt.who == "mine",
         unassigned=flt.who == "free",
         region=flt.region or None,
+        area=flt.area or None,
         newest_first=flt.order != "old",
     )
     lines = [
