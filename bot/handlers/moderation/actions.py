@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
@@ -17,6 +19,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
+from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.reports import Report, ReportRepository
 from bot.handlers.moderation.access import polite_no, refuse
 from bot.handlers.moderation.cards import CardPublisher, status_keyboard
@@ -209,6 +212,31 @@ async def _typed(
     return moderator, report
 
 
+TypedAction = Callable[[Moderator, Report, str], Awaitable[str]]
+
+
+async def _typed_action(
+    message: Message,
+    state: FSMContext,
+    moderation: ModerationService,
+    cards: CardPublisher,
+    pseudonym: str | None,
+    name: str,
+    act: TypedAction,
+) -> None:
+    """The second message of a button's action: re-authorise, act, answer, refresh cards."""
+    moderator, report = await _typed(message, state, moderation, pseudonym, name)
+    if report is None:
+        return
+    try:
+        reply = await act(moderator, report, message.text or "")
+    except InvalidActionError as exc:
+        await message.reply(invalid_text(exc.reason))
+        return
+    await message.reply(reply)
+    await cards.refresh(message.bot, report.id)
+
+
 async def typed_question(
     message: Message,
     state: FSMContext,
@@ -216,21 +244,13 @@ async def typed_question(
     cards: CardPublisher,
     pseudonym: str | None,
 ) -> None:
-    moderator, report = await _typed(message, state, moderation, pseudonym, "ask")
-    if report is None:
-        return
-    try:
-        await moderation.ask(moderator, report, message.text or "")
-    except InvalidActionError as exc:
-        await message.reply(invalid_text(exc.reason))
-        return
-    done = (
-        _("The question was sent to the reporter.")
-        if report.reporter
-        else _("The question was saved. The reporter is anonymous and will see it with /check.")
-    )
-    await message.reply(done)
-    await cards.refresh(message.bot, report.id)
+    async def act(moderator: Moderator, report: Report, text: str) -> str:
+        await moderation.ask(moderator, report, text)
+        if report.reporter:
+            return _("The question was sent to the reporter.")
+        return _("The question was saved. The reporter is anonymous and will see it with /check.")
+
+    await _typed_action(message, state, moderation, cards, pseudonym, "ask", act)
 
 
 async def typed_note(
@@ -240,16 +260,21 @@ async def typed_note(
     cards: CardPublisher,
     pseudonym: str | None,
 ) -> None:
-    moderator, report = await _typed(message, state, moderation, pseudonym, "note")
-    if report is None:
-        return
-    try:
-        await moderation.note(moderator, report, message.text or "")
-    except InvalidActionError as exc:
-        await message.reply(invalid_text(exc.reason))
-        return
-    await message.reply(_("The note was saved."))
-    await cards.refresh(message.bot, report.id)
+    async def act(moderator: Moderator, report: Report, text: str) -> str:
+        await moderation.note(moderator, report, text)
+        return _("The note was saved.")
+
+    await _typed_action(message, state, moderation, cards, pseudonym, "note", act)
+
+
+def _status_act(moderation: ModerationService, status: str, field: str) -> TypedAction:
+    async def act(moderator: Moderator, report: Report, text: str) -> str:
+        await moderation.set_status(moderator, report, status, **{field: text})
+        return _("Status of {case}: {status}.").format(
+            case=report.case_number, status=status_label(status)
+        )
+
+    return act
 
 
 async def typed_reason(
@@ -259,8 +284,14 @@ async def typed_reason(
     cards: CardPublisher,
     pseudonym: str | None,
 ) -> None:
-    await _status_with(
-        message, state, moderation, cards, pseudonym, "rejected", reason=message.text
+    await _typed_action(
+        message,
+        state,
+        moderation,
+        cards,
+        pseudonym,
+        "set",
+        _status_act(moderation, "rejected", "reason"),
     )
 
 
@@ -271,34 +302,15 @@ async def typed_duplicate(
     cards: CardPublisher,
     pseudonym: str | None,
 ) -> None:
-    await _status_with(
-        message, state, moderation, cards, pseudonym, "duplicate", duplicate_of=message.text
+    await _typed_action(
+        message,
+        state,
+        moderation,
+        cards,
+        pseudonym,
+        "set",
+        _status_act(moderation, "duplicate", "duplicate_of"),
     )
-
-
-async def _status_with(
-    message: Message,
-    state: FSMContext,
-    moderation: ModerationService,
-    cards: CardPublisher,
-    pseudonym: str | None,
-    status: str,
-    **extra: str | None,
-) -> None:
-    moderator, report = await _typed(message, state, moderation, pseudonym, "set")
-    if report is None:
-        return
-    try:
-        await moderation.set_status(moderator, report, status, **extra)
-    except InvalidActionError as exc:
-        await message.reply(invalid_text(exc.reason))
-        return
-    await message.reply(
-        _("Status of {case}: {status}.").format(
-            case=report.case_number, status=status_label(status)
-        )
-    )
-    await cards.refresh(message.bot, report.id)
 
 
 async def send_evidence(bot: Bot, chat_id: int, report: Report, repo: ReportRepository) -> None:

@@ -307,6 +307,28 @@ async def edit_field(
 # Answers
 
 
+async def _choose(
+    query: CallbackQuery,
+    state: FSMContext,
+    drafts: DraftService,
+    i18n: I18n,
+    step: str,
+    value: str,
+    valid: bool,
+) -> None:
+    """A button answer: refuse a forged or stale value, otherwise store it and move on."""
+    if not valid:
+        await query.answer(_("This button is no longer valid."), show_alert=True)
+        return
+    await query.answer()
+    flow = flow_of(query, state, drafts, i18n)
+    draft = await flow.draft()
+    setattr(draft, step, value)
+    if step == "anonymity" and value != "open":
+        draft.phone = None  # never keep a number the report does not need
+    await flow.answered(step, draft)
+
+
 async def choose_area(
     query: CallbackQuery,
     callback_data: ReportCallback,
@@ -314,14 +336,8 @@ async def choose_area(
     drafts: DraftService,
     i18n: I18n,
 ) -> None:
-    if get_area(callback_data.value) is None:
-        await query.answer(_("This button is no longer valid."), show_alert=True)
-        return
-    await query.answer()
-    flow = flow_of(query, state, drafts, i18n)
-    draft = await flow.draft()
-    draft.area = callback_data.value
-    await flow.answered("area", draft)
+    value = callback_data.value
+    await _choose(query, state, drafts, i18n, "area", value, get_area(value) is not None)
 
 
 async def choose_region(
@@ -331,14 +347,8 @@ async def choose_region(
     drafts: DraftService,
     i18n: I18n,
 ) -> None:
-    if get_region(callback_data.value) is None:
-        await query.answer(_("This button is no longer valid."), show_alert=True)
-        return
-    await query.answer()
-    flow = flow_of(query, state, drafts, i18n)
-    draft = await flow.draft()
-    draft.region = callback_data.value
-    await flow.answered("region", draft)
+    value = callback_data.value
+    await _choose(query, state, drafts, i18n, "region", value, get_region(value) is not None)
 
 
 async def choose_when(
@@ -369,16 +379,8 @@ async def choose_anonymity(
     drafts: DraftService,
     i18n: I18n,
 ) -> None:
-    if callback_data.value not in ANONYMITY_LEVELS:
-        await query.answer(_("This button is no longer valid."), show_alert=True)
-        return
-    await query.answer()
-    flow = flow_of(query, state, drafts, i18n)
-    draft = await flow.draft()
-    draft.anonymity = callback_data.value
-    if draft.anonymity != "open":
-        draft.phone = None  # never keep a number the report does not need
-    await flow.answered("anonymity", draft)
+    value = callback_data.value
+    await _choose(query, state, drafts, i18n, "anonymity", value, value in ANONYMITY_LEVELS)
 
 
 async def typed(
