@@ -25,9 +25,8 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         for error in exc.errors():
-            name = str(error["loc"][0]).upper() if error["loc"] else "?"
-            detail = str(error["msg"]).removeprefix("Value error, ")
-            console.say(console.BAD_SETTING, error=True, one_line=True, name=name, detail=detail)
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            console.say_bad_setting(field, str(error["msg"]).removeprefix("Value error, "))
         raise SystemExit(EXIT_CONFIG) from None
 
 

@@ -20,6 +20,23 @@ NO_SECRET_KEY = __(
     "can no longer write to its users."
 )
 BAD_SETTING = __("Setting {name} has an invalid value: {detail}")
+# What each setting expects, in words an operator can act on (pydantic's own are English).
+SETTING_HINTS = {
+    "bot_token": __("it must look like 123456789:ABC-DEF as @BotFather gives it"),
+    "secret_key": __(
+        "it must be at least 32 random bytes, hex or base64; create one with: python -m bot keygen"
+    ),
+    "admin_ids": __("it must be Telegram ids (numbers) separated by commas"),
+    "telegram_api_base": __("it must start with http:// or https://"),
+    "default_locale": __("it must be kk or ru"),
+    "moderator_chat_locale": __("it must be kk or ru"),
+    "timezone": __("it must be a time zone name such as Asia/Almaty"),
+    "log_level": __("it must be DEBUG, INFO, WARNING or ERROR"),
+    "intake_concurrency": __("it must be a whole number from 1 to 256"),
+    "shutdown_grace_seconds": __("it must be a number of seconds, 0 or more"),
+    "moderator_chat_id": __("it must be a chat id, a whole number such as -1001234567890"),
+    "code_check_seconds": __("it must be a number of seconds from 0 to 10"),
+}
 MIGRATION_EDITED = __(
     "Migration {file} was changed after it had been applied. Restore the original file; "
     "put changes in a new numbered migration."
@@ -35,6 +52,23 @@ STARTED = __("Adal is running. Press Ctrl+C to stop.")
 
 def _console_i18n() -> I18n:
     return I18n(path=LOCALES_DIR, default_locale="kk", domain=DOMAIN)
+
+
+def say_bad_setting(field: str, fallback: str) -> None:
+    """One line per bad setting, in both languages, naming it and what it expects."""
+    hint = SETTING_HINTS.get(field)
+    try:
+        i18n = _console_i18n()
+        parts = []
+        with i18n.context():
+            for code in ("kk", "ru"):
+                with i18n.use_locale(code):
+                    detail = str(hint) if hint is not None else fallback
+                    parts.append(str(BAD_SETTING).format(name=field.upper(), detail=detail))
+        message = " / ".join(parts)
+    except RuntimeError:  # catalogues not compiled yet
+        message = f"{field.upper()}: {fallback}"
+    print(message, file=sys.stderr, flush=True)
 
 
 def say(text: LazyProxy, *, error: bool = False, one_line: bool = False, **values: object) -> None:
