@@ -24,6 +24,7 @@ from bot.db.repositories.outbox import OutboxRepository
 from bot.db.repositories.reports import ReportRepository
 from bot.db.repositories.users import UserRepository
 from bot.handlers import get_routers
+from bot.handlers.fallback import HintThrottle
 from bot.handlers.moderation.cards import CardPublisher, ModeratorNames
 from bot.middlewares.identity import IdentityMiddleware, UsernameIndex
 from bot.middlewares.locale import StoredLocaleMiddleware
@@ -164,6 +165,7 @@ def create_dispatcher(
         moderation=services.moderation,
         cards=cards,
         names=names,
+        hint_throttle=HintThrottle(),
     )
     dispatcher.update.outer_middleware(
         IdentityMiddleware(users, UsernameIndex(services.moderation))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -39,7 +41,27 @@ async def unknown_text(message: Message, state: FSMContext) -> None:
     )
 
 
-async def unsupported_content(message: Message) -> None:
+class HintThrottle:
+    """One "cannot use this" hint per chat every few seconds: a burst of stickers gets one
+    answer instead of a burst of replies that would run into Telegram's per-chat limit."""
+
+    def __init__(self, seconds: float = 3.0) -> None:
+        self._seconds = seconds
+        self._last: dict[int, float] = {}
+
+    def allow(self, chat_id: int) -> bool:
+        now = time.monotonic()
+        if now - self._last.get(chat_id, -self._seconds) < self._seconds:
+            return False
+        if len(self._last) > 10_000:
+            self._last = {c: t for c, t in self._last.items() if now - t < self._seconds}
+        self._last[chat_id] = now
+        return True
+
+
+async def unsupported_content(message: Message, hint_throttle: HintThrottle) -> None:
+    if not hint_throttle.allow(message.chat.id):
+        return
     await message.reply(
         _("I cannot use this kind of message here. Please send text or use the buttons.")
     )

@@ -174,3 +174,12 @@ async def test_a_crashing_handler_gets_a_calm_answer_and_logs_no_content(
     )
     assert "RuntimeError" in caplog.text
     assert "secret user text" not in caplog.text
+
+
+async def test_a_burst_of_stickers_gets_one_hint(chat: Chat, i18n: I18n) -> None:
+    person = await onboard(chat, 340, "kk")
+    answers = [await chat.texts(u.sticker(person)) for _ in range(20)]
+    assert [len(a) for a in answers] == [1] + [0] * 19
+    assert answers[0] == [translate(i18n, UNSUPPORTED, "kk")]
+    # Text still gets its answer right away: only the repeated hint is held back.
+    assert await chat.texts(u.text(person, "сәлем")) == [translate(i18n, NOT_UNDERSTOOD, "kk")]
