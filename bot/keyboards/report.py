@@ -182,25 +182,6 @@ def resume_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def paused_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=_("▶️ Continue the draft"),
-                    callback_data=ReportCallback(action="resume").pack(),
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    text=_("🗑 Discard the draft"),
-                    callback_data=ReportCallback(action="discard").pack(),
-                )
-            ],
-        ]
-    )
-
-
 def submitted_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[

@@ -197,7 +197,9 @@ async def test_report_draft_survives_sigkill(
     after = emulator.sent_count(citizen.id)
     emulator.send_text(citizen.id, TEXTS["kk"])
     when = await emulator.wait_for_bot_message(
-        citizen.id, after=after, timeout=20,
+        citizen.id,
+        after=after,
+        timeout=20,
         predicate=lambda m: rp("when", "today") in str(m.get("reply_markup")),
     )
     assert when is not None

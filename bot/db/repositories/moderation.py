@@ -120,12 +120,6 @@ class ModerationRepository:
             )
         )
 
-    async def is_banned(self, pseudonym: str) -> bool:
-        row = await self._db.fetchone(
-            "SELECT 1 FROM banned_reporters WHERE pseudonym = ?", (pseudonym,)
-        )
-        return row is not None
-
     async def save_card(
         self, report_id: int, chat_key: str, chat_id_enc: bytes, message_id: int
     ) -> None:
