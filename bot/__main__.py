@@ -11,11 +11,11 @@ from pydantic import ValidationError
 
 from bot import console
 from bot.config import Settings
+from bot.crypto import Keyring, generate_secret_key
 from bot.db.connection import Database
 from bot.db.migrations import MigrationError, apply_migrations
 from bot.i18n import CataloguesNotCompiledError
 from bot.logs import configure_logging
-from bot.services.crypto import Keyring, generate_secret_key
 
 EXIT_CONFIG = 2
 

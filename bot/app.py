@@ -1,4 +1,4 @@
-"""The running bot: dispatcher, durable intake and an orderly shutdown."""
+"""The running bot: dispatcher, durable intake, the outbox, reminders and an orderly shutdown."""
 
 from __future__ import annotations
 
@@ -7,16 +7,14 @@ import logging
 
 from bot import console
 from bot.config import Settings
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.inbox import InboxRepository
 from bot.factory import create_bot, create_dispatcher, create_services
 from bot.i18n import create_i18n
 from bot.intake.durable import DurableIntake
-from bot.notifications import TelegramSender
 from bot.scheduler import catch_up, create_scheduler
-from bot.services.crypto import Keyring
 from bot.services.dates import utc_now
-from bot.services.reminders import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +22,15 @@ log = logging.getLogger(__name__)
 async def run_bot(settings: Settings, db: Database, keyring: Keyring, stop: asyncio.Event) -> None:
     i18n = create_i18n(settings.default_locale)
     bot = create_bot(settings)
+    outbox_bot = create_bot(settings, retry=False)
     services = create_services(settings, db, keyring)
     dispatcher = create_dispatcher(
-        settings=settings, db=db, keyring=keyring, i18n=i18n, services=services
+        settings=settings,
+        db=db,
+        keyring=keyring,
+        i18n=i18n,
+        services=services,
+        outbox_bot=outbox_bot,
     )
     intake = DurableIntake(
         bot=bot,
@@ -46,11 +50,10 @@ async def run_bot(settings: Settings, db: Database, keyring: Keyring, stop: asyn
         console.say(console.STARTED)
         await services.drafts.purge_stale()
         await services.limits.forget_old()
-        sender = TelegramSender(bot, services.users, i18n, dispatcher["cards"], settings)
-        outbox = asyncio.create_task(services.outbox.run(sender, stop))
-        reminders = Reminders(db, services.moderators, services.outbox)
-        await catch_up(reminders, settings.timezone, utc_now())
-        scheduler = create_scheduler(reminders, settings.timezone)
+        # Messages queued before a crash (a confirmation, a card) go out before new work.
+        outbox = asyncio.create_task(services.outbox.run(stop))
+        await catch_up(services.reminders, settings.timezone, utc_now())
+        scheduler = create_scheduler(services.reminders, settings.timezone)
         scheduler.start()
         try:
             await intake.run(stop)
@@ -63,3 +66,4 @@ async def run_bot(settings: Settings, db: Database, keyring: Keyring, stop: asyn
             await dispatcher.emit_shutdown(bot=bot, **context)
         finally:
             await bot.session.close()
+            await outbox_bot.session.close()

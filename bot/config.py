@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     moderator_chat_locale: Locale | None = None
     # A follow-up code check always takes this long, right or wrong, so timing reveals nothing.
     code_check_seconds: float = Field(default=1.0, ge=0, le=10)
+    # Messages per second the outbox sends at most, across all chats (Telegram allows ~30).
+    outbox_rate: float = Field(default=25.0, gt=0, le=1000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -67,7 +69,7 @@ class Settings(BaseSettings):
     @classmethod
     def _key_strength(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
-            from bot.services.crypto import parse_secret_key
+            from bot.crypto import parse_secret_key
 
             parse_secret_key(value.get_secret_value())
         return value

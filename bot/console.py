@@ -36,6 +36,7 @@ SETTING_HINTS = {
     "shutdown_grace_seconds": __("it must be a number of seconds, 0 or more"),
     "moderator_chat_id": __("it must be a chat id, a whole number such as -1001234567890"),
     "code_check_seconds": __("it must be a number of seconds from 0 to 10"),
+    "outbox_rate": __("it must be a number of messages per second, above 0 and at most 1000"),
 }
 MIGRATION_EDITED = __(
     "Migration {file} was changed after it had been applied. Restore the original file; "

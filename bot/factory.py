@@ -1,4 +1,9 @@
-"""Wiring only: build the Bot and the Dispatcher from settings and open resources."""
+"""Wiring only: build the Bots, the services and the Dispatcher from settings and open resources.
+
+Two Bot objects talk to Telegram. Handlers' immediate replies go through one that retries
+briefly; the outbox sends through one that does not retry at all, so it sees every 429 itself
+and reschedules the message instead of stalling whoever shares the session.
+"""
 
 from __future__ import annotations
 
@@ -14,27 +19,33 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.config import Settings
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.fsm_storage import SQLiteStorage
+from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.drafts import DraftRepository
 from bot.db.repositories.limits import LimitRepository
 from bot.db.repositories.moderation import ModerationRepository
 from bot.db.repositories.moderators import ModeratorRepository
 from bot.db.repositories.outbox import OutboxRepository
+from bot.db.repositories.reporting import ReportingRepository
 from bot.db.repositories.reports import ReportRepository
 from bot.db.repositories.users import UserRepository
+from bot.delivery.cards import CardDesk
+from bot.delivery.names import ModeratorNames
+from bot.delivery.sender import TelegramSender
 from bot.handlers import get_routers
 from bot.handlers.fallback import HintThrottle
-from bot.handlers.moderation.cards import CardPublisher, ModeratorNames
 from bot.middlewares.identity import IdentityMiddleware, UsernameIndex
 from bot.middlewares.locale import StoredLocaleMiddleware
 from bot.middlewares.retry import RetryMiddleware
-from bot.services.crypto import Keyring
 from bot.services.drafts import DraftService
 from bot.services.limits import Limits
 from bot.services.locales import SUPPORTED_LOCALES
 from bot.services.moderation import ModerationService, ModeratorAlerts
 from bot.services.outbox import Outbox
+from bot.services.reminders import Reminders
+from bot.services.reporting import ReportingService
 from bot.services.reports import ReportService
 from bot.services.users import UserService
 
@@ -60,7 +71,8 @@ MODERATOR_COMMANDS = (
 )
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, *, retry: bool = True) -> Bot:
+    """The handlers' Bot (brief retries) or, with `retry=False`, the outbox's own."""
     assert settings.bot_token is not None
     api = (
         TelegramAPIServer.from_base(settings.telegram_api_base)
@@ -72,7 +84,8 @@ def create_bot(settings: Settings) -> Bot:
         session=AiohttpSession(api=api),
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
-    bot.session.middleware(RetryMiddleware())
+    if retry:
+        bot.session.middleware(RetryMiddleware())
     return bot
 
 
@@ -85,50 +98,50 @@ class Services:
     limits: Limits
     outbox: Outbox
     reports: ReportService
-    report_repo: ReportRepository
-    moderators: ModeratorRepository
-    moderation_repo: ModerationRepository
     moderation: ModerationService
+    reporting: ReportingService
+    reminders: Reminders
 
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
     drafts = DraftService(DraftRepository(db), keyring)
     limits = Limits(LimitRepository(db), keyring)
-    outbox = Outbox(OutboxRepository(db), keyring)
+    outbox = Outbox(db, OutboxRepository(db), keyring, rate=settings.outbox_rate)
+    users = UserService(UserRepository(db), keyring)
+    moderators = ModeratorRepository(db)
+    audit = AuditRepository(db)
     report_repo = ReportRepository(db)
     reports = ReportService(
         db=db,
         reports=report_repo,
+        audit=audit,
         drafts=drafts,
         limits=limits,
         outbox=outbox,
         keyring=keyring,
         check_seconds=settings.code_check_seconds,
+        alerts=ModeratorAlerts(settings.moderator_chat_id, moderators, outbox),
     )
-    users = UserService(UserRepository(db), keyring)
-    moderators = ModeratorRepository(db)
-    moderation_repo = ModerationRepository(db)
     moderation = ModerationService(
+        db=db,
         moderators=moderators,
-        repo=moderation_repo,
+        repo=ModerationRepository(db),
+        audit=audit,
         reports=report_repo,
-        report_service=reports,
         users=users,
         outbox=outbox,
         keyring=keyring,
         admin_ids=settings.admin_ids,
     )
-    reports.on_filed = ModeratorAlerts(settings, moderators, outbox).report_filed
     return Services(
-        users,
-        drafts,
-        limits,
-        outbox,
-        reports,
-        report_repo,
-        moderators,
-        moderation_repo,
-        moderation,
+        users=users,
+        drafts=drafts,
+        limits=limits,
+        outbox=outbox,
+        reports=reports,
+        moderation=moderation,
+        reporting=ReportingService(ReportingRepository(db)),
+        reminders=Reminders(db, moderators, outbox),
     )
 
 
@@ -139,36 +152,46 @@ def create_dispatcher(
     keyring: Keyring,
     i18n: I18n,
     services: Services | None = None,
+    outbox_bot: Bot | None = None,
 ) -> Dispatcher:
+    """The dispatcher with its services; with `outbox_bot`, the outbox can send too."""
     services = services or create_services(settings, db, keyring)
-    users = services.users
-    names = ModeratorNames(users, services.moderators)
-    cards = CardPublisher(
+    names = ModeratorNames(services.moderation)
+    cards = CardDesk(
         i18n=i18n,
-        reports=services.report_repo,
-        repo=services.moderation_repo,
-        users=users,
-        keyring=keyring,
+        moderation=services.moderation,
+        users=services.users,
         names=names,
         group_locale=settings.group_locale,
     )
+    if outbox_bot is not None:
+        services.outbox.attach(
+            TelegramSender(
+                outbox_bot,
+                users=services.users,
+                i18n=i18n,
+                cards=cards,
+                group_chat_id=settings.moderator_chat_id,
+                group_locale=settings.group_locale,
+                default_locale=settings.default_locale,
+            )
+        )
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db, keyring),
         settings=settings,
-        db=db,
-        users=users,
+        users=services.users,
         drafts=services.drafts,
         limits=services.limits,
         outbox=services.outbox,
         reports=services.reports,
-        reports_repo=services.report_repo,
         moderation=services.moderation,
+        reporting=services.reporting,
         cards=cards,
         names=names,
         hint_throttle=HintThrottle(),
     )
     dispatcher.update.outer_middleware(
-        IdentityMiddleware(users, UsernameIndex(services.moderation))
+        IdentityMiddleware(services.users, UsernameIndex(services.moderation))
     )
     StoredLocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())

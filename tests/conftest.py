@@ -8,18 +8,27 @@ from typing import Any
 
 import pytest
 from aiogram import Dispatcher
-from aiogram.methods import SendMessage
+from aiogram.methods import EditMessageText, SendMessage
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.migrations import apply_migrations
 from bot.factory import create_dispatcher
 from bot.i18n import create_i18n
-from bot.services.crypto import Keyring
 from tests.fake_session import FakeBot, FakeSession
 
 TEST_SECRET = "11" * 32
+
+
+@pytest.fixture(autouse=True)
+def no_per_chat_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outbox keeps one message a second per chat; tests that are not about pacing
+    should not wait for it (tests/unit/test_outbox.py sets its own spacing)."""
+    import bot.services.outbox
+
+    monkeypatch.setattr(bot.services.outbox, "PER_CHAT_INTERVAL", 0.0)
 
 
 @pytest.fixture
@@ -53,6 +62,7 @@ def settings(db_path: Path) -> Settings:
         secret_key=TEST_SECRET,
         database_path=db_path,
         code_check_seconds=0.01,
+        outbox_rate=1000,
     )
 
 
@@ -67,8 +77,14 @@ def session(bot: FakeBot) -> FakeSession:
 
 
 @pytest.fixture
-def dp(settings: Settings, db: Database, keyring: Keyring, i18n: I18n) -> Dispatcher:
-    return create_dispatcher(settings=settings, db=db, keyring=keyring, i18n=i18n)
+def dp(settings: Settings, db: Database, keyring: Keyring, i18n: I18n, bot: FakeBot) -> Dispatcher:
+    """The app's dispatcher; its outbox sends through the same fake bot (see `flush`)."""
+    return create_dispatcher(settings=settings, db=db, keyring=keyring, i18n=i18n, outbox_bot=bot)
+
+
+def shown(requests: list[Any]) -> list[str]:
+    """The texts a person reads among these requests: new messages and in-place edits."""
+    return [r.text for r in requests if isinstance(r, SendMessage | EditMessageText)]
 
 
 class Chat:
@@ -84,7 +100,16 @@ class Chat:
         return self.bot.session_.requests[before:]
 
     async def texts(self, update: dict[str, Any]) -> list[str]:
-        return [r.text for r in await self.send(update) if isinstance(r, SendMessage)]
+        """What the person reads: new messages, and messages edited in place."""
+        return [
+            r.text for r in await self.send(update) if isinstance(r, SendMessage | EditMessageText)
+        ]
+
+    async def flush(self) -> list[Any]:
+        """Let the outbox send what actions queued (the app's worker does this on its own)."""
+        before = len(self.bot.session_.requests)
+        await self.dp["outbox"].send_due()
+        return self.bot.session_.requests[before:]
 
 
 @pytest.fixture

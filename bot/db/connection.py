@@ -1,13 +1,19 @@
-"""One shared aiosqlite connection, serialised by a lock.
+"""One shared aiosqlite connection, serialised by a lock, with task-owned transactions.
 
 The connection runs in autocommit mode and transactions are opened explicitly. Because every
 coroutine shares it, a statement issued while another task holds `BEGIN` would silently join
 that transaction; the lock makes each call or transaction atomic with respect to the others.
+
+`transaction()` belongs to the task that opened it: inside it, every `execute`/`fetch*` of that
+task (whichever repository issues it) runs in the same transaction, and a nested
+`transaction()` joins it. That is what lets a service write a state change, its history, its
+audit row and its outbox rows through several repositories and commit them together.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -24,6 +30,15 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
         self._lock = asyncio.Lock()
+        # The task that holds the open transaction, seen from the current context.
+        self._owner: contextvars.ContextVar[asyncio.Task[Any] | None] = contextvars.ContextVar(
+            f"adal_tx_{id(self)}", default=None
+        )
+
+    def in_transaction(self) -> bool:
+        """True inside a `transaction()` opened by the current task."""
+        owner = self._owner.get()
+        return owner is not None and owner is asyncio.current_task()
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -47,35 +62,74 @@ class Database:
         async with self._lock:
             await self.conn.close()
 
+    async def _run(self, sql: str, params: Params) -> aiosqlite.Cursor:
+        """The one place a statement reaches SQLite (tests wrap it to inject faults)."""
+        return await self.conn.execute(sql, params)
+
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the number of changed rows."""
+        if self.in_transaction():
+            return (await self._run(sql, params)).rowcount
         async with self._lock:
-            cursor = await self.conn.execute(sql, params)
-            return cursor.rowcount
+            return (await self._run(sql, params)).rowcount
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT; return the new row's id."""
+        if self.in_transaction():
+            return int((await self._run(sql, params)).lastrowid or 0)
+        async with self._lock:
+            return int((await self._run(sql, params)).lastrowid or 0)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        async with self.transaction() as conn:
-            await conn.executemany(sql, rows)
+        async with self.transaction():
+            for params in rows:
+                await self._run(sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._lock, self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        if self.in_transaction():
+            return await self._fetchone(sql, params)
+        async with self._lock:
+            return await self._fetchone(sql, params)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._lock, self.conn.execute(sql, params) as cursor:
+        if self.in_transaction():
+            return await self._fetchall(sql, params)
+        async with self._lock:
+            return await self._fetchall(sql, params)
+
+    async def _fetchone(self, sql: str, params: Params) -> sqlite3.Row | None:
+        cursor = await self._run(sql, params)
+        try:
+            return await cursor.fetchone()
+        finally:
+            await cursor.close()
+
+    async def _fetchall(self, sql: str, params: Params) -> list[sqlite3.Row]:
+        cursor = await self._run(sql, params)
+        try:
             return list(await cursor.fetchall())
+        finally:
+            await cursor.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Database]:
+        """All or nothing for the current task; a nested call joins the open transaction."""
+        if self.in_transaction():
+            yield self
+            return
         async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            token = self._owner.set(asyncio.current_task())
             try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            else:
-                await self.conn.execute("COMMIT")
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    raise
+                else:
+                    await self.conn.execute("COMMIT")
+            finally:
+                self._owner.reset(token)
 
     async def run_migration(self, script: str, record_sql: str, record: Params) -> None:
         """Run a migration script and record it in one transaction, or leave no trace.

@@ -14,8 +14,8 @@ from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
-from bot.services.crypto import Keyring
 
 
 class SQLiteStorage(BaseStorage):

@@ -1,22 +1,33 @@
-"""Routers, one per feature, built fresh by functions so tests get clean dispatchers."""
+"""Routers, one per feature, built fresh by functions so tests get clean dispatchers.
+
+Where each feature may answer is decided once, on two parent routers: citizens' features in
+private chats only; moderation and the common commands also in the moderators' group. In any
+other group the bot says nothing.
+"""
 
 from __future__ import annotations
 
 from aiogram import Router
 
 from bot.handlers import common, errors, fallback, menu, moderation, onboarding, report
+from bot.handlers.places import PrivateChat, PrivateOrModeratorsChat
 
 
 def get_routers() -> list[Router]:
-    # Order matters: commands that work anywhere first, the catch-all fallback last.
-    return [
-        errors.get_router(),
-        common.get_router(),
-        # Before the citizen flows: a moderator typing a question must not be taken as an
-        # answer to a report step, and moderation works in the moderators' group too.
-        *moderation.get_routers(),
+    staff = Router(name="private-or-moderators-chat")
+    staff.message.filter(PrivateOrModeratorsChat())
+    staff.callback_query.filter(PrivateOrModeratorsChat())
+    # Before the citizen flows: a moderator typing a question must not be taken as an
+    # answer to a report step.
+    staff.include_routers(common.get_router(), *moderation.get_routers())
+
+    citizens = Router(name="private-chat")
+    citizens.message.filter(PrivateChat())
+    citizens.callback_query.filter(PrivateChat())
+    citizens.include_routers(
         onboarding.get_router(),
         menu.get_router(),
         *report.get_routers(),
-        fallback.get_router(),
-    ]
+        fallback.get_router(),  # last: whatever nobody else handled still gets an answer
+    )
+    return [errors.get_router(), staff, citizens]

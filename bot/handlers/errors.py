@@ -8,9 +8,9 @@ import traceback
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.types import ErrorEvent
-from aiogram.utils.i18n import gettext as _
 
 from bot.services.users import UserService
+from bot.views.common import something_went_wrong_text
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ async def on_error(event: ErrorEvent, users: UserService, pseudonym: str | None 
         return True
     if isinstance(exc, TelegramAPIError):
         return True  # Telegram itself refused; another message would likely fail the same way.
-    text = _("Something went wrong on our side. Nothing you sent is lost; please try again.")
+    text = something_went_wrong_text()
     try:
         if update.message is not None:
             await update.message.answer(text)

@@ -7,14 +7,19 @@ import time
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import gettext as _
 
-from bot.keyboards.common import main_menu
+from bot.handlers.replies import acknowledge
+from bot.views.common import (
+    button_expired_text,
+    main_menu,
+    unknown_command_text,
+    unknown_text_text,
+    unsupported_content_text,
+)
 
 
 def get_router() -> Router:
     router = Router(name="fallback")
-    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.message.register(unknown_command, F.text.startswith("/"))
     router.message.register(unknown_text, F.text)
     router.message.register(unsupported_content)
@@ -25,20 +30,16 @@ def get_router() -> Router:
 async def unknown_command(message: Message, state: FSMContext) -> None:
     # Mid-flow, keep the step: the user only mistyped a command.
     if await state.get_state() is not None:
-        text = _("Unknown command. Your progress is kept: continue, or send /cancel to stop.")
-        await message.reply(text)
+        await message.reply(unknown_command_text(in_flow=True))
         return
-    await message.reply(_("Unknown command. See /help for the list."), reply_markup=main_menu())
+    await message.reply(unknown_command_text(in_flow=False), reply_markup=main_menu())
 
 
 async def unknown_text(message: Message, state: FSMContext) -> None:
     if await state.get_state() is not None:
-        await message.reply(_("Please answer the question above, or send /cancel to stop."))
+        await message.reply(unknown_text_text(in_flow=True))
         return
-    await message.reply(
-        _("I did not understand that. Please use the menu buttons below or /help."),
-        reply_markup=main_menu(),
-    )
+    await message.reply(unknown_text_text(in_flow=False), reply_markup=main_menu())
 
 
 class HintThrottle:
@@ -62,10 +63,8 @@ class HintThrottle:
 async def unsupported_content(message: Message, hint_throttle: HintThrottle) -> None:
     if not hint_throttle.allow(message.chat.id):
         return
-    await message.reply(
-        _("I cannot use this kind of message here. Please send text or use the buttons.")
-    )
+    await message.reply(unsupported_content_text())
 
 
 async def stale_button(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer valid."), show_alert=True)
+    await acknowledge(query, button_expired_text(), alert=True)

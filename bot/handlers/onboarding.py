@@ -8,15 +8,30 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, User
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.db.repositories.users import UserRecord
+from bot.handlers.replies import acknowledge
 from bot.i18n import in_both_languages
-from bot.keyboards.callbacks import LanguageCallback, RegionCallback
-from bot.keyboards.common import LANGUAGE_LABELS, language_keyboard, main_menu, region_keyboard
 from bot.services.regions import get_region
 from bot.services.users import UnknownChoiceError, UserService
+from bot.views.callbacks import LanguageCallback, RegionCallback
+from bot.views.common import (
+    HELLO,
+    TAP_A_LANGUAGE,
+    button_expired_text,
+    choose_language_text,
+    choose_region_text,
+    language_done_text,
+    language_keyboard,
+    language_set_text,
+    main_menu,
+    now_region_text,
+    region_keyboard,
+    region_saved_text,
+    region_set_text,
+    tap_region_text,
+    welcome_text,
+)
 
 
 class Onboarding(StatesGroup):
@@ -26,7 +41,6 @@ class Onboarding(StatesGroup):
 
 def get_router() -> Router:
     router = Router(name="onboarding")
-    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.message.register(start, CommandStart())
     router.message.register(ask_language, Command("language"))
     router.message.register(ask_region, Command("region"))
@@ -36,11 +50,6 @@ def get_router() -> Router:
     router.message.register(repeat_language, Onboarding.language, ~F.text.startswith("/"))
     router.message.register(repeat_region, Onboarding.region, ~F.text.startswith("/"))
     return router
-
-
-# Shown before the user has picked a language, so in both.
-HELLO = __("Hello! Please choose your language.")
-TAP_A_LANGUAGE = __("Please tap one of the buttons to choose a language.")
 
 
 async def start(
@@ -59,15 +68,14 @@ async def start(
 
 async def ask_language(message: Message, i18n: I18n) -> None:
     await message.answer(
-        _("Choose the language of the bot."),
-        reply_markup=language_keyboard(preselected=i18n.current_locale),
+        choose_language_text(), reply_markup=language_keyboard(preselected=i18n.current_locale)
     )
 
 
 async def ask_region(message: Message, i18n: I18n, user_record: UserRecord | None) -> None:
     current = user_record.region if user_record else None
     await message.answer(
-        _("Choose your region. It is used for reports and news, and you can change it later."),
+        choose_region_text(),
         reply_markup=region_keyboard(i18n.current_locale, current),
     )
 
@@ -81,7 +89,7 @@ async def repeat_language(message: Message, i18n: I18n) -> None:
 
 async def repeat_region(message: Message, i18n: I18n, user_record: UserRecord | None) -> None:
     await message.answer(
-        _("Please tap your region on the buttons below."),
+        tap_region_text(),
         reply_markup=region_keyboard(i18n.current_locale, user_record and user_record.region),
     )
 
@@ -98,27 +106,23 @@ async def language_chosen(
     try:
         record = await users.choose_locale(event_from_user.id, chat_id, callback_data.code)
     except UnknownChoiceError:
-        await query.answer(_("This button is no longer valid."), show_alert=True)
+        await acknowledge(query, button_expired_text(), alert=True)
         return
     i18n.current_locale = callback_data.code
-    await query.answer()
+    await acknowledge(query)
     if query.message is not None:
-        await query.message.edit_text(
-            _("Language: {language}").format(language=LANGUAGE_LABELS[callback_data.code])
-        )
+        await query.message.edit_text(language_set_text(callback_data.code))
     onboarding = await state.get_state() == Onboarding.language.state
     if onboarding or record.region is None:
         if onboarding:
             await state.set_state(Onboarding.region)
         await query.bot.send_message(
             chat_id,
-            _("Now choose your region. Reports and news will be for this region by default."),
+            now_region_text(),
             reply_markup=region_keyboard(callback_data.code, record.region),
         )
         return
-    await query.bot.send_message(
-        chat_id, _("Done. The bot now speaks your language."), reply_markup=main_menu()
-    )
+    await query.bot.send_message(chat_id, language_done_text(), reply_markup=main_menu())
 
 
 async def region_chosen(
@@ -133,34 +137,20 @@ async def region_chosen(
     chat_id = query.message.chat.id if query.message else event_from_user.id
     region = get_region(callback_data.code)
     if region is None:
-        await query.answer(_("This button is no longer valid."), show_alert=True)
+        await acknowledge(query, button_expired_text(), alert=True)
         return
     first_time = user_record is None or user_record.region is None
     await users.choose_region(event_from_user.id, chat_id, region.code, i18n.current_locale)
-    await query.answer()
+    await acknowledge(query)
     name = region.name(i18n.current_locale)
     if query.message is not None:
-        await query.message.edit_text(_("Region: {region}").format(region=name))
+        await query.message.edit_text(region_set_text(name))
     if first_time or await state.get_state() == Onboarding.region.state:
         await state.clear()
         await query.bot.send_message(chat_id, welcome_text(), reply_markup=main_menu())
         return
     await query.bot.send_message(
         chat_id,
-        _("Saved. Your region: {region}.").format(region=name),
+        region_saved_text(name),
         reply_markup=main_menu(),
-    )
-
-
-def welcome_text() -> str:
-    return _(
-        "<b>Adal</b> helps citizens report corruption and follow what happens next.\n\n"
-        "Here you will be able to:\n"
-        "• report corruption in your region, openly, confidentially or anonymously;\n"
-        "• follow your reports with a case number;\n"
-        "• read regional anti-corruption news;\n"
-        "• join the anti-corruption volunteers.\n\n"
-        "Privacy: the bot does not store your Telegram ID, name or username in the clear. "
-        "Details: /privacy\n\n"
-        "Choose an action from the menu below."
     )

@@ -23,9 +23,9 @@ from aiogram.exceptions import (
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Update
 
+from bot.crypto import Keyring
 from bot.db.repositories.inbox import InboxItem, InboxRepository
-from bot.intake.scheduler import ChatOrderedScheduler
-from bot.services.crypto import Keyring
+from bot.intake.chat_order import ChatOrderedScheduler
 
 log = logging.getLogger(__name__)
 _SEAL_CONTEXT = b"inbox"

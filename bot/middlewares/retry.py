@@ -1,4 +1,8 @@
-"""Retry Bot API calls that Telegram asks us to repeat (429) or that failed in transit."""
+"""Brief retries for handlers' immediate replies: a short 429 or a passing 5xx is waited out.
+
+Only the handlers' Bot has this middleware. The outbox sends through a Bot without it, so it
+sees every 429 itself and reschedules the message instead of holding a handler's slot.
+"""
 
 from __future__ import annotations
 
@@ -18,14 +22,15 @@ log = logging.getLogger(__name__)
 
 
 class RetryMiddleware(BaseRequestMiddleware):
-    """Waits out `retry_after` and backs off on 5xx or network errors, a few times at most.
+    """Waits out a short `retry_after` and backs off on 5xx or network errors, twice at most.
 
-    A send that fails in transit may already have been delivered; a rare duplicate answer is
-    the lesser evil next to a citizen never hearing back. getUpdates is left to the intake,
-    which has its own loop.
+    A person is waiting for this reply, so a long flood wait is not worth holding the update
+    for: it raises, and the error handler answers calmly. A send that fails in transit may
+    already have been delivered; a rare duplicate answer is the lesser evil next to a citizen
+    never hearing back. getUpdates is left to the intake, which has its own loop.
     """
 
-    def __init__(self, attempts: int = 4, max_retry_after: float = 60.0, backoff: float = 0.5):
+    def __init__(self, attempts: int = 3, max_retry_after: float = 5.0, backoff: float = 0.5):
         self._attempts = attempts
         self._max_retry_after = max_retry_after
         self._backoff = backoff

@@ -10,7 +10,7 @@ Errors carry a reason code, never user-facing text; the handlers translate the c
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_datetime_format
@@ -117,3 +117,14 @@ def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("naive datetime: pass an aware moment (UTC)")
     return moment
+
+
+def ceil_second(moment: datetime) -> str:
+    """``to_db`` of the moment rounded up to a whole second.
+
+    Stored times have whole seconds, so ``t >= moment`` is ``t >= ceil_second(moment)`` and
+    ``t < moment`` is ``t < ceil_second(moment)`` in text comparison.
+    """
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return to_db(moment)

@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.crypto import Keyring
 from bot.db.repositories.drafts import DraftRepository
-from bot.services.crypto import Keyring
 
 MIN_DESCRIPTION = 30
 MAX_DESCRIPTION = 4096  # Telegram's own message limit

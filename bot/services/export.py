@@ -41,8 +41,9 @@ import csv
 import io
 from datetime import datetime
 
-from bot.db.connection import Database
-from bot.services.stats import Scope, ceil_second, scope_filter
+from bot.db.repositories.reporting import ReportingRepository
+from bot.services.dates import ceil_second
+from bot.services.stats import Scope
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "case_number",
@@ -64,48 +65,23 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 _FREE_TEXT = ("settlement", "involved", "description")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-# Column by column from the reports table; reporter, phone_enc and code_* are never selected.
-_QUERY = """
-SELECT
-    r.case_number AS case_number,
-    r.created_at AS created_at_utc,
-    r.region AS region,
-    r.area AS area,
-    r.settlement AS settlement,
-    r.occurred AS occurred,
-    r.involved AS involved,
-    r.amount AS amount_kzt,
-    r.status AS status,
-    r.anonymity AS anonymity,
-    (SELECT count(*) FROM report_evidence e WHERE e.report_id = r.id) AS evidence_files,
-    r.assignee AS assignee,
-    r.first_response_at AS first_response_at_utc,
-    r.updated_at AS updated_at_utc,
-    r.description AS description
-FROM reports r
-WHERE r.created_at >= ? AND r.created_at < ? AND {scope}
-ORDER BY r.created_at, r.id
-"""
-
 
 def _defused(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-async def export_csv(db: Database, scope: Scope, start: datetime, end: datetime) -> bytes:
+async def export_csv(
+    source: ReportingRepository, scope: Scope, start: datetime, end: datetime
+) -> bytes:
     """The reports in scope created in ``[start, end)`` as CSV bytes (see the module doc).
 
     ``start`` and ``end`` must be aware datetimes (ValueError otherwise).
     """
-    where, params = scope_filter(scope, "r.region")
-    rows = await db.fetchall(
-        _QUERY.format(scope=where),
-        [ceil_second(start), ceil_second(end), *params],
-    )
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
+    rows = source.export_rows(scope.regions, ceil_second(start), ceil_second(end))
+    async for row in rows:
         record = {column: row[column] for column in EXPORT_COLUMNS}
         for column in _FREE_TEXT:
             if record[column] is not None:

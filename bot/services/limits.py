@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from bot.crypto import Keyring
 from bot.db.repositories.limits import LimitRepository
-from bot.services.crypto import Keyring
 from bot.services.dates import coarse_hour, from_db, to_db
 
 MAX_REPORTS_PER_DAY = 5

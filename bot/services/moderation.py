@@ -1,8 +1,12 @@
 """What moderators may do, and the record of what they did.
 
 Every action re-checks, server-side, that the actor is an active moderator whose scope covers
-the case's region; refusals are audited too. Nothing here ever reveals a reporter's identity,
-except an open report's phone number, and that reveal is audited.
+the case's region; refusals are audited too. Each action writes its state change, its history,
+its audit rows and the messages it causes (the reporter's notification, a refresh of every
+copy of the case card) in one transaction: a crash leaves all of it or none of it.
+
+Nothing here ever reveals a reporter's identity, except an open report's phone number, and
+that reveal is audited.
 """
 
 from __future__ import annotations
@@ -10,19 +14,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from bot.config import Settings
-from bot.db.repositories.moderation import AuditEntry, ModerationRepository, Note, QueueFilter
+from bot.crypto import Keyring
+from bot.db.connection import Database
+from bot.db.repositories.audit import AuditEntry, AuditRepository
+from bot.db.repositories.moderation import Card, ModerationRepository, Note, QueueFilter
 from bot.db.repositories.moderators import Moderator, ModeratorRepository
 from bot.db.repositories.reports import Report, ReportRepository
-from bot.services.crypto import Keyring
+from bot.domain import (
+    CARDS_RECIPIENT,
+    CLOSED_STATUSES,
+    GROUP_RECIPIENT,
+    SETTABLE_STATUSES,
+)
 from bot.services.dates import to_db, utc_now
 from bot.services.outbox import Outbox
-from bot.services.reports import CLOSED_STATUSES, STATUSES, ReportService
 from bot.services.users import UserService
 
 MAX_TEXT = 3500  # questions and notes must fit into a Telegram message with their frame
 QUEUE_PAGE = 8
+GROUP_CHAT_KEY = "group"  # card copies in the moderators' group
 
 
 class NotAllowedError(PermissionError):
@@ -48,24 +60,42 @@ class QueuePage:
         return max(1, -(-self.total // QUEUE_PAGE))
 
 
+@dataclass(frozen=True, slots=True)
+class CardSnapshot:
+    """What a card shows, read at the moment it is drawn."""
+
+    report: Report
+    evidence: int
+    assignee: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardCopy:
+    chat_key: str
+    chat_id: int
+    message_id: int
+
+
 class ModerationService:
     def __init__(
         self,
         *,
+        db: Database,
         moderators: ModeratorRepository,
         repo: ModerationRepository,
+        audit: AuditRepository,
         reports: ReportRepository,
-        report_service: ReportService,
         users: UserService,
         outbox: Outbox,
         keyring: Keyring,
         admin_ids: tuple[int, ...],
         now: Callable[[], datetime] = utc_now,
     ) -> None:
+        self._db = db
         self._moderators = moderators
         self._repo = repo
+        self._audit_log = audit
         self._reports = reports
-        self._report_service = report_service
         self._users = users
         self._outbox = outbox
         self._keyring = keyring
@@ -84,42 +114,35 @@ class ModerationService:
     async def add_moderator(
         self, telegram_id: int, regions: frozenset[str] | None, by: str
     ) -> Moderator:
-        user = await self._users.ensure(telegram_id, telegram_id, None)
-        moderator = await self._moderators.upsert(user.pseudonym, regions, by, self._stamp())
-        await self._repo.audit(
-            self._stamp(),
-            None,
-            by,
-            "mod_add",
-            None,
-            None,
-            f"{moderator.id}:{','.join(sorted(regions or ['*']))}",
-        )
-        return moderator
+        async with self._db.transaction():
+            user = await self._users.ensure(telegram_id, telegram_id, None)
+            return await self._add(user.pseudonym, regions, by)
 
     async def add_moderator_by_pseudonym(
         self, pseudonym: str, regions: frozenset[str] | None, by: str
     ) -> Moderator | None:
-        if await self._users.get(pseudonym) is None:
-            return None
+        async with self._db.transaction():
+            if await self._users.get(pseudonym) is None:
+                return None
+            return await self._add(pseudonym, regions, by)
+
+    async def _add(self, pseudonym: str, regions: frozenset[str] | None, by: str) -> Moderator:
         moderator = await self._moderators.upsert(pseudonym, regions, by, self._stamp())
-        await self._repo.audit(
-            self._stamp(),
-            None,
-            by,
-            "mod_add",
-            None,
-            None,
-            f"{moderator.id}:{','.join(sorted(regions or ['*']))}",
+        scope = ",".join(sorted(regions or ["*"]))
+        await self._audit_log.add(
+            self._stamp(), None, by, "mod_add", None, None, f"{moderator.id}:{scope}"
         )
         return moderator
 
     async def remove_moderator(self, moderator_id: int, by: str) -> bool:
-        found = await self._moderators.get(moderator_id)
-        if found is None or not found.active:
-            return False
-        await self._moderators.deactivate(moderator_id)
-        await self._repo.audit(self._stamp(), None, by, "mod_remove", None, str(moderator_id))
+        async with self._db.transaction():
+            found = await self._moderators.get(moderator_id)
+            if found is None or not found.active:
+                return False
+            await self._moderators.deactivate(moderator_id)
+            await self._audit_log.add(
+                self._stamp(), None, by, "mod_remove", None, str(moderator_id)
+            )
         return True
 
     async def moderators(self) -> list[Moderator]:
@@ -137,6 +160,12 @@ class ModerationService:
     async def moderator_by_id(self, moderator_id: int) -> Moderator | None:
         return await self._moderators.get(moderator_id)
 
+    async def moderator_chat(self, moderator_id: int) -> int | None:
+        """The private chat of a moderator (to read their name from Telegram), if known."""
+        moderator = await self._moderators.get(moderator_id)
+        user = await self._users.get(moderator.pseudonym) if moderator else None
+        return await self._users.chat_id(user) if user else None
+
     # Access
 
     async def case_for(
@@ -145,13 +174,7 @@ class ModerationService:
         """The case, if this moderator may act on it; otherwise audit the refusal and raise."""
         report = await self._reports.get(report_id)
         if moderator is None or report is None or not moderator.covers(report.region):
-            await self._repo.audit(
-                self._stamp(),
-                moderator.id if moderator else None,
-                actor_key,
-                "refused:" + action,
-                report.id if report else None,
-            )
+            await self.refuse(moderator, actor_key, action, report.id if report else None)
             raise NotAllowedError(action)
         return report
 
@@ -170,27 +193,32 @@ class ModerationService:
         action: str,
         report_id: int | None = None,
     ) -> None:
-        await self._repo.audit(
+        await self._audit_log.add(
             self._stamp(), actor.id if actor else None, actor_key, "refused:" + action, report_id
         )
 
-    # Actions
+    # Actions: each one transaction
 
     async def take(self, moderator: Moderator, report: Report) -> Report:
         self._open(report)
-        await self._repo.assign(report.id, moderator.id, self._stamp())
-        await self._touch(moderator, report, "assign", report.assignee, moderator.id)
-        if report.status == "received":
-            await self._report_service.change_status(report, "review", actor=moderator.pseudonym)
-            await self._audit(moderator, report, "status", report.status, "review")
+        if report.assignee == moderator.id and report.status != "received":
+            return report  # pressed twice (or replayed after a crash): nothing new to record
+        async with self._db.transaction():
+            await self._repo.assign(report.id, moderator.id, self._stamp())
+            await self._touch(moderator, report, "assign", report.assignee, moderator.id)
+            if report.status == "received":
+                await self._change_status(moderator, report, "review")
+            await self._refresh_cards(report)
         return await self._reload(report)
 
     async def assign(self, moderator: Moderator, report: Report, target: Moderator) -> Report:
         self._open(report)
         if not target.active or not target.covers(report.region):
             raise InvalidActionError("target_scope")
-        await self._repo.assign(report.id, target.id, self._stamp())
-        await self._touch(moderator, report, "assign", report.assignee, target.id)
+        async with self._db.transaction():
+            await self._repo.assign(report.id, target.id, self._stamp())
+            await self._touch(moderator, report, "assign", report.assignee, target.id)
+            await self._refresh_cards(report)
         return await self._reload(report)
 
     async def set_status(
@@ -202,42 +230,52 @@ class ModerationService:
         reason: str | None = None,
         duplicate_of: str | None = None,
     ) -> Report:
-        if status not in STATUSES or status == "received":
+        if status not in SETTABLE_STATUSES:
             raise InvalidActionError("status")
-        if status == "rejected" and not reason:
-            raise InvalidActionError("reason_needed")
+        if status == "rejected":
+            if not (reason or "").strip():
+                raise InvalidActionError("reason_needed")
+            reason = self._text(reason or "")
+        else:
+            reason = self._text(reason) if reason and reason.strip() else None
         if status == "duplicate":
             other = await self._reports.get_by_case((duplicate_of or "").strip().upper())
             if other is None or other.id == report.id:
                 raise InvalidActionError("duplicate_unknown")
             duplicate_of = other.case_number
+        else:
+            duplicate_of = None
         if status == report.status:
             raise InvalidActionError("same_status")
-        await self._report_service.change_status(
-            report, status, actor=moderator.pseudonym, reason=reason, duplicate_of=duplicate_of
-        )
-        await self._touch(
-            moderator,
-            report,
-            "status",
-            report.status,
-            status + (f": {reason or duplicate_of}" if reason or duplicate_of else ""),
-        )
+        async with self._db.transaction():
+            await self._repo.touch(report.id, self._stamp())
+            await self._change_status(
+                moderator, report, status, reason=reason, duplicate_of=duplicate_of
+            )
+            await self._refresh_cards(report)
         return await self._reload(report)
 
     async def ask(self, moderator: Moderator, report: Report, question: str) -> Report:
         self._open(report)
         question = self._text(question)
-        await self._report_service.ask(report, question, actor=moderator.pseudonym)
-        await self._touch(moderator, report, "ask", None, question)
-        if report.status != "need_info":  # asking moves the case to "needs more information"
-            await self._audit(moderator, report, "status", report.status, "need_info")
+        async with self._db.transaction():
+            await self._reports.add_message(
+                report.id, "moderator", "question", question, moderator.pseudonym, self._stamp()
+            )
+            await self._touch(moderator, report, "ask", None, question)
+            if report.status != "need_info":  # asking moves the case to "needs more information"
+                await self._change_status(moderator, report, "need_info", notify=False)
+            await self._notify(
+                report, {"kind": "question", "case": report.case_number, "question": question}
+            )
+            await self._refresh_cards(report)
         return await self._reload(report)
 
     async def note(self, moderator: Moderator, report: Report, text: str) -> None:
         text = self._text(text)
-        await self._repo.add_note(report.id, moderator.id, text, self._stamp())
-        await self._touch(moderator, report, "note", None, text)
+        async with self._db.transaction():
+            await self._repo.add_note(report.id, moderator.id, text, self._stamp())
+            await self._touch(moderator, report, "note", None, text)
 
     async def notes(self, report: Report) -> list[Note]:
         return await self._repo.notes(report.id)
@@ -252,21 +290,23 @@ class ModerationService:
     async def ban(self, moderator: Moderator, report: Report) -> None:
         if report.reporter is None:
             raise InvalidActionError("anonymous")
-        if not await self._repo.ban(report.reporter, report.id, self._stamp()):
-            raise InvalidActionError("already_banned")
-        await self._outbox.enqueue(report.reporter, {"kind": "banned"})
-        await self._audit(moderator, report, "ban", None, None)
+        async with self._db.transaction():
+            if not await self._repo.ban(report.reporter, report.id, self._stamp()):
+                raise InvalidActionError("already_banned")
+            await self._outbox.enqueue(report.reporter, {"kind": "banned"})
+            await self._audit(moderator, report, "ban", None, None)
 
     async def unban(self, moderator: Moderator, report: Report) -> None:
         if report.reporter is None:
             raise InvalidActionError("anonymous")
-        if not await self._repo.unban(report.reporter):
-            raise InvalidActionError("not_banned")
-        await self._outbox.enqueue(report.reporter, {"kind": "unbanned"})
-        await self._audit(moderator, report, "unban", None, None)
+        async with self._db.transaction():
+            if not await self._repo.unban(report.reporter):
+                raise InvalidActionError("not_banned")
+            await self._outbox.enqueue(report.reporter, {"kind": "unbanned"})
+            await self._audit(moderator, report, "unban", None, None)
 
     async def audit_trail(self, report: Report) -> list[AuditEntry]:
-        return await self._repo.audit_trail(report.id)
+        return await self._audit_log.for_report(report.id)
 
     async def queue(
         self,
@@ -293,6 +333,34 @@ class ModerationService:
         reports, total = await self._repo.queue(flt, page * QUEUE_PAGE, QUEUE_PAGE)
         return QueuePage(reports, total, page)
 
+    # Cards: what they show and where their copies are
+
+    async def card_snapshot(self, report_id: int) -> CardSnapshot | None:
+        report = await self._reports.get(report_id)
+        if report is None:
+            return None
+        evidence = await self._reports.original_evidence_count(report.id)
+        return CardSnapshot(report, evidence, report.assignee)
+
+    async def card_copies(self, report_id: int, chat_key: str | None = None) -> list[CardCopy]:
+        return [
+            self._open_copy(card) for card in await self._repo.card_copies(report_id, chat_key)
+        ]
+
+    async def remember_card(
+        self, report_id: int, chat_key: str, chat_id: int, message_id: int
+    ) -> None:
+        """A new live copy; older copies in the same chat are retired by the caller."""
+        sealed = self._keyring.seal(str(chat_id).encode(), chat_key.encode())
+        await self._repo.add_card_copy(report_id, chat_key, sealed, message_id)
+
+    async def forget_card(self, report_id: int, copy: CardCopy) -> None:
+        await self._repo.remove_card_copy(report_id, copy.chat_key, copy.message_id)
+
+    def _open_copy(self, card: Card) -> CardCopy:
+        chat_id = int(self._keyring.unseal(card.chat_id_enc, card.chat_key.encode()))
+        return CardCopy(card.chat_key, chat_id, card.message_id)
+
     # Helpers
 
     def _open(self, report: Report) -> None:
@@ -310,6 +378,47 @@ class ModerationService:
     def _stamp(self) -> str:
         return to_db(self._now())
 
+    async def _change_status(
+        self,
+        moderator: Moderator,
+        report: Report,
+        status: str,
+        *,
+        reason: str | None = None,
+        duplicate_of: str | None = None,
+        notify: bool = True,
+    ) -> None:
+        """The status, its history row, its audit row and (when asked) the reporter's news."""
+        await self._reports.set_status(
+            report.id, status, reason, duplicate_of, moderator.pseudonym, self._stamp()
+        )
+        detail = f": {reason or duplicate_of}" if reason or duplicate_of else ""
+        await self._audit(moderator, report, "status", report.status, status + detail)
+        if notify:
+            await self._notify(
+                report,
+                {
+                    "kind": "status",
+                    "case": report.case_number,
+                    "status": status,
+                    "reason": reason,
+                    "duplicate_of": duplicate_of,
+                },
+            )
+
+    async def _notify(self, report: Report, payload: dict[str, Any]) -> None:
+        # Anonymous reporters are never pushed anything: nobody knows who they are.
+        if report.reporter is not None:
+            await self._outbox.enqueue(report.reporter, payload)
+
+    async def _refresh_cards(self, report: Report) -> None:
+        """One refresh per case waits at a time; it draws the case as it is when sent."""
+        await self._outbox.enqueue(
+            CARDS_RECIPIENT,
+            {"kind": "card_refresh", "report_id": report.id},
+            dedupe=f"card_refresh:{report.id}",
+        )
+
     async def _touch(
         self, moderator: Moderator, report: Report, action: str, old: object, new: object
     ) -> None:
@@ -319,7 +428,7 @@ class ModerationService:
     async def _audit(
         self, moderator: Moderator, report: Report, action: str, old: object, new: object
     ) -> None:
-        await self._repo.audit(
+        await self._audit_log.add(
             self._stamp(),
             moderator.id,
             None,
@@ -335,17 +444,15 @@ class ModerationService:
         return fresh
 
 
-GROUP_RECIPIENT = "@group"  # the outbox's name for the moderators' chat
-
-
 class ModeratorAlerts:
     """A new report becomes a card: in the moderators' group, or privately to each moderator
-    of its region. Through the outbox, so a 429 or a crash loses no card."""
+    of its region. Queued in the filing's transaction, so a 429 or a crash loses no card.
+    An answer from the reporter is told to the moderator who holds the case."""
 
     def __init__(
-        self, settings: Settings, moderators: ModeratorRepository, outbox: Outbox
+        self, group_chat_id: int | None, moderators: ModeratorRepository, outbox: Outbox
     ) -> None:
-        self._group = settings.moderator_chat_id
+        self._group = group_chat_id
         self._moderators = moderators
         self._outbox = outbox
 
@@ -356,3 +463,11 @@ class ModeratorAlerts:
             return
         for moderator in await self._moderators.for_region(report.region):
             await self._outbox.enqueue(moderator.pseudonym, payload)
+
+    async def reporter_added(self, report: Report) -> None:
+        """The reporter answered or added files: whoever holds the case hears of it."""
+        holder = await self._moderators.get(report.assignee) if report.assignee else None
+        if holder is not None and holder.active:
+            await self._outbox.enqueue(
+                holder.pseudonym, {"kind": "mod_answered", "case": report.case_number}
+            )

@@ -18,14 +18,13 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.db.connection import Database
 from bot.db.repositories import reminders as queries
 from bot.db.repositories.moderators import Moderator, ModeratorRepository
+from bot.db.repositories.reminders import ReminderRepository
+from bot.domain import CLOSED_STATUSES
 from bot.services.dates import coarse_hour, from_db, to_db, utc_now
 from bot.services.outbox import Outbox
-from bot.services.reports import CLOSED_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +44,7 @@ class Reminders:
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._db = db
+        self._repo = ReminderRepository(db)
         self._moderators = moderators
         self._outbox = outbox
         self._now = now
@@ -62,10 +62,10 @@ class Reminders:
         new_since = to_db(coarse_hour(now) - NEW_WITHIN)
         day = local_date.isoformat()
         queued = 0
-        async with self._db.transaction() as conn:
-            rows = await queries.summary_rows(conn, new_since)
+        async with self._db.transaction():
+            rows = await self._repo.summary_rows(new_since)
             for moderator in moderators:
-                if not await self._claim(conn, KIND_DAILY, f"{day}:{moderator.id}", now):
+                if not await self._claim(KIND_DAILY, f"{day}:{moderator.id}", now):
                     continue
                 mine = [r for r in rows if moderator.covers(r["region"])]
                 open_ = [r for r in mine if r["status"] not in CLOSED_STATUSES]
@@ -83,41 +83,35 @@ class Reminders:
                     "new": sum(1 for r in mine if r["created_at"] >= new_since),
                     "mine": sum(1 for r in open_ if r["assignee"] == moderator.id),
                 }
-                await self._outbox.enqueue_in(conn, moderator.pseudonym, payload)
+                await self._outbox.enqueue(moderator.pseudonym, payload)
                 queued += 1
         if queued:
             log.info("daily summaries queued: %d", queued)
         return queued
 
-    async def _claim(
-        self, conn: aiosqlite.Connection, kind: str, subject: str, now: datetime
-    ) -> bool:
-        return await queries.claim(conn, kind, subject, to_db(now))
+    async def _claim(self, kind: str, subject: str, now: datetime) -> bool:
+        return await self._repo.claim(kind, subject, to_db(now))
 
-    async def _enqueue_all(
-        self, conn: aiosqlite.Connection, recipients: list[str], payload: dict[str, Any]
-    ) -> int:
+    async def _enqueue_all(self, recipients: list[str], payload: dict[str, Any]) -> int:
         for recipient in recipients:
-            await self._outbox.enqueue_in(conn, recipient, payload)
+            await self._outbox.enqueue(recipient, payload)
         return len(recipients)
 
     async def _send_untaken(self) -> int:
         moderators = await self._moderators.active()
         now = self._now()
         queued = 0
-        async with self._db.transaction() as conn:
-            rows = await queries.untaken_due(conn, to_db(now - UNTAKEN_AFTER))
+        async with self._db.transaction():
+            rows = await self._repo.untaken_due(to_db(now - UNTAKEN_AFTER))
             for row in rows:
                 recipients = _covering(moderators, row["region"])
                 # Nobody covers the region yet: record nothing, so a moderator added later
                 # still hears about it.
-                if not recipients or not await self._claim(
-                    conn, KIND_UNTAKEN, str(row["id"]), now
-                ):
+                if not recipients or not await self._claim(KIND_UNTAKEN, str(row["id"]), now):
                     continue
                 hours = int((now - from_db(row["created_at"])) // timedelta(hours=1))
                 payload = {"kind": "mod_untaken", "case": row["case_number"], "hours": hours}
-                queued += await self._enqueue_all(conn, recipients, payload)
+                queued += await self._enqueue_all(recipients, payload)
         if queued:
             log.info("untaken reminders queued: %d", queued)
         return queued
@@ -127,8 +121,8 @@ class Reminders:
         by_id = {m.id: m for m in moderators}
         now = self._now()
         queued = 0
-        async with self._db.transaction() as conn:
-            rows = await queries.stale_due(conn, to_db(now - STALE_INFO_AFTER))
+        async with self._db.transaction():
+            rows = await self._repo.stale_due(to_db(now - STALE_INFO_AFTER))
             for row in rows:
                 assignee = by_id.get(row["assignee"]) if row["assignee"] is not None else None
                 if assignee is not None:
@@ -136,11 +130,11 @@ class Reminders:
                 else:
                     recipients = _covering(moderators, row["region"])
                 subject = f"{row['id']}:{row['history_id']}"
-                if not recipients or not await self._claim(conn, KIND_STALE, subject, now):
+                if not recipients or not await self._claim(KIND_STALE, subject, now):
                     continue
                 days = (now - from_db(row["since"])).days
                 payload = {"kind": "mod_stale", "case": row["case_number"], "days": days}
-                queued += await self._enqueue_all(conn, recipients, payload)
+                queued += await self._enqueue_all(recipients, payload)
         if queued:
             log.info("stale need_info flags queued: %d", queued)
         return queued

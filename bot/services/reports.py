@@ -1,4 +1,12 @@
-"""Filing reports and following them up: the product's core rules, without Telegram."""
+"""Filing reports and following them up: the product's core rules, without Telegram.
+
+Filing is one transaction: the case, its evidence and first status, the audit row, the cards
+for moderators, the end of the draft, the anonymous submission counter and the reporter's
+confirmation (the case number and the code, sealed) all commit together. The confirmation
+then leaves through the outbox, which edits the reporter's summary message into it: editing
+the same message twice shows it once, so neither a crash nor a failing API call can lose the
+code or show it twice. Once delivered, the sealed code is deleted.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +14,14 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
+from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.reports import (
     EvidenceFile,
     NewReport,
@@ -19,8 +30,8 @@ from bot.db.repositories.reports import (
     StatusChange,
     ThreadMessage,
 )
+from bot.domain import CARDS_RECIPIENT, DIRECT_PREFIX, Priority
 from bot.services import codes
-from bot.services.crypto import Keyring
 from bot.services.dates import coarse_hour, to_db
 from bot.services.drafts import DraftService, ReportDraft
 from bot.services.limits import Limits
@@ -28,18 +39,16 @@ from bot.services.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
-STATUSES = (
-    "received",
-    "review",
-    "need_info",
-    "forwarded",
-    "resolved",
-    "rejected",
-    "duplicate",
-)
-CLOSED_STATUSES = ("resolved", "rejected", "duplicate")
 # A wrong code and a right one take the same time, so timing tells nothing.
 CHECK_SECONDS = 1.0
+
+
+class CaseAlerts(Protocol):
+    """Tells moderators about a case; called inside the transaction that changes it."""
+
+    async def report_filed(self, report: Report) -> None: ...
+
+    async def reporter_added(self, report: Report) -> None: ...
 
 
 class DraftIncompleteError(ValueError):
@@ -58,6 +67,7 @@ class ReporterBannedError(PermissionError):
 class Submitted:
     report: Report
     code: str | None  # shown once; never stored in the clear
+    confirmation: int  # the outbox row that carries the confirmation to the reporter
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,32 +90,46 @@ class ReportService:
         *,
         db: Database,
         reports: ReportRepository,
+        audit: AuditRepository,
         drafts: DraftService,
         limits: Limits,
         outbox: Outbox,
         keyring: Keyring,
         now: Callable[[], datetime] = _now,
         check_seconds: float = CHECK_SECONDS,
-        on_filed: Callable[[Report], Awaitable[None]] | None = None,
+        alerts: CaseAlerts | None = None,
     ) -> None:
         self._db = db
         self._reports = reports
+        self._audit = audit
         self._drafts = drafts
         self._limits = limits
         self._outbox = outbox
         self._keyring = keyring
         self._now = now
         self._check_seconds = check_seconds
-        self.on_filed = on_filed  # tells moderators; set by the app once moderation is wired
+        # Queues the moderators' cards and news; set by the app once moderation is wired.
+        self.alerts = alerts
 
     async def submit(
-        self, draft: ReportDraft, telegram_id: int, pseudonym: str, locale: str
+        self,
+        draft: ReportDraft,
+        telegram_id: int,
+        pseudonym: str,
+        locale: str,
+        *,
+        chat_id: int,
+        message_id: int | None,
     ) -> Submitted:
-        """Store a finished draft as a case. Raises LimitReachedError or DraftIncompleteError."""
+        """File a finished draft. `message_id` is the summary the confirmation replaces.
+
+        Raises LimitReachedError, ReporterBannedError or DraftIncompleteError.
+        """
         if not draft.complete or draft.anonymity is None:
             raise DraftIncompleteError(draft.next_step())
         await self.ensure_allowed(pseudonym)
         await self._limits.check_submission(telegram_id, pseudonym)
+        # The slow hash runs before the transaction, so nobody waits on the database for it.
         code = await self._new_code() if draft.anonymity != "open" else None
         salt = codes.new_salt() if code else None
         code_hash = (
@@ -120,39 +144,72 @@ class ReportService:
             if draft.anonymity == "open" and draft.phone
             else None
         )
-        report = await self._reports.create(
-            NewReport(
-                region=draft.region or "",
-                area=draft.area or "",
-                settlement=draft.settlement or "",
-                description=draft.description or "",
-                occurred=draft.occurred or "",
-                involved=draft.involved,
-                amount=draft.amount,
-                latitude=draft.latitude,
-                longitude=draft.longitude,
-                anonymity=draft.anonymity,
-                reporter=reporter,
-                phone_enc=phone,
-                locale=locale,
-                code_locator=code.locator if code else None,
-                code_salt=salt,
-                code_hash=code_hash,
-                created_at=to_db(coarse_hour(self._now())),
-                evidence=[
-                    EvidenceFile(e.kind, e.file_id, e.mime_type, e.cleaned) for e in draft.evidence
-                ],
+        filed_at = to_db(coarse_hour(self._now()))
+        key = self.confirmation_key(telegram_id, chat_id, message_id)
+        async with self._db.transaction():
+            await self._limits.check_submission(telegram_id, pseudonym)  # a double tap
+            report = await self._reports.create(
+                NewReport(
+                    region=draft.region or "",
+                    area=draft.area or "",
+                    settlement=draft.settlement or "",
+                    description=draft.description or "",
+                    occurred=draft.occurred or "",
+                    involved=draft.involved,
+                    amount=draft.amount,
+                    latitude=draft.latitude,
+                    longitude=draft.longitude,
+                    anonymity=draft.anonymity,
+                    reporter=reporter,
+                    phone_enc=phone,
+                    locale=locale,
+                    code_locator=code.locator if code else None,
+                    code_salt=salt,
+                    code_hash=code_hash,
+                    created_at=filed_at,
+                    evidence=[
+                        EvidenceFile(e.kind, e.file_id, e.mime_type, e.cleaned)
+                        for e in draft.evidence
+                    ],
+                )
             )
-        )
-        await self._drafts.discard(telegram_id)
+            # To the hour, like the case itself: a precise time would undo the rounding.
+            await self._audit.add(filed_at, None, None, "filed", report.id)
+            if self.alerts is not None:
+                await self.alerts.report_filed(report)
+            await self._drafts.discard(telegram_id)
+            if draft.anonymity == "anonymous":
+                await self._limits.record_anonymous_submission(telegram_id)
+            confirmation = await self._outbox.enqueue(
+                DIRECT_PREFIX + key,
+                {
+                    "kind": "submitted",
+                    "chat_id": chat_id,
+                    "message_id": message_id,
+                    "case": report.case_number,
+                    "code": code.display if code else None,
+                    "locale": locale,
+                },
+                priority=Priority.URGENT,
+                dedupe=key,
+            )
         if draft.anonymity == "anonymous":
-            await self._limits.record_anonymous_submission(telegram_id)
             # Flush the WAL so earlier versions of the draft pages do not linger in it.
             await self._db.checkpoint()
-        log.info("report %s filed (%s)", report.id, report.anonymity)
-        if self.on_filed is not None:
-            await self.on_filed(report)
-        return Submitted(report, code.display if code else None)
+            log.info("a report was filed (anonymous)")
+        else:
+            log.info("report %s filed (%s)", report.id, report.anonymity)
+        return Submitted(report, code.display if code else None, confirmation)
+
+    def confirmation_key(self, telegram_id: int, chat_id: int, message_id: int | None) -> str:
+        """The name of a filing's confirmation: the same Submit press always finds it."""
+        return self._keyring.opaque(f"confirm:{telegram_id}:{chat_id}:{message_id}")
+
+    async def pending_confirmation(
+        self, telegram_id: int, chat_id: int, message_id: int | None
+    ) -> int | None:
+        """After a crash: the confirmation of this Submit press, if it has not gone out yet."""
+        return await self._outbox.waiting(self.confirmation_key(telegram_id, chat_id, message_id))
 
     async def ensure_allowed(self, pseudonym: str) -> None:
         if await self._reports.reporter_banned(pseudonym):
@@ -191,6 +248,9 @@ class ReportService:
     async def get(self, report_id: int) -> Report | None:
         return await self._reports.get(report_id)
 
+    async def evidence(self, report_id: int) -> list[EvidenceFile]:
+        return await self._reports.evidence(report_id)
+
     async def mine(self, pseudonym: str) -> list[Report]:
         """Confidential and open reports of this user (anonymous ones are not linked)."""
         return await self._reports.by_reporter(pseudonym)
@@ -212,52 +272,18 @@ class ReportService:
     async def add_from_reporter(
         self, report: Report, text: str | None, files: list[EvidenceFile]
     ) -> None:
-        """An answer to a question, or more information, attached to the case thread."""
+        """An answer to a question, or more information, attached to the case thread; the
+        cards are redrawn and whoever holds the case is told, in the same transaction."""
         at = to_db(coarse_hour(self._now()))
-        await self._reports.add_message(report.id, "reporter", "answer", text, None, at, files)
+        async with self._db.transaction():
+            await self._reports.add_message(report.id, "reporter", "answer", text, None, at, files)
+            await self._audit.add(at, None, None, "reporter_added", report.id)
+            await self._outbox.enqueue(
+                CARDS_RECIPIENT,
+                {"kind": "card_refresh", "report_id": report.id},
+                dedupe=f"card_refresh:{report.id}",
+            )
+            if self.alerts is not None:
+                await self.alerts.reporter_added(report)
         if report.anonymity == "anonymous":
             await self._db.checkpoint()
-
-    # What moderators will do (the moderation feature calls these).
-
-    async def change_status(
-        self,
-        report: Report,
-        status: str,
-        *,
-        actor: str | None,
-        reason: str | None = None,
-        duplicate_of: str | None = None,
-    ) -> None:
-        if status not in STATUSES:
-            raise ValueError(status)
-        await self._reports.set_status(
-            report.id, status, reason, duplicate_of, actor, to_db(self._now())
-        )
-        await self._notify(
-            report,
-            {
-                "kind": "status",
-                "case": report.case_number,
-                "status": status,
-                "reason": reason,
-                "duplicate_of": duplicate_of,
-            },
-        )
-
-    async def ask(self, report: Report, question: str, *, actor: str | None) -> None:
-        await self._reports.add_message(
-            report.id, "moderator", "question", question, actor, to_db(self._now())
-        )
-        if report.status != "need_info":
-            await self._reports.set_status(
-                report.id, "need_info", None, None, actor, to_db(self._now())
-            )
-        await self._notify(
-            report, {"kind": "question", "case": report.case_number, "question": question}
-        )
-
-    async def _notify(self, report: Report, payload: dict[str, str | None]) -> None:
-        # Anonymous reporters are never pushed anything: nobody knows who they are.
-        if report.reporter is not None:
-            await self._outbox.enqueue(report.reporter, payload)

@@ -22,15 +22,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.db.connection import Database
-from bot.services.dates import DISPLAY_TZ, from_db, to_db
+from bot.db.repositories.reporting import ReportingRepository
+from bot.services.dates import DISPLAY_TZ, ceil_second, from_db, to_db
 
 PERIODS: dict[str, timedelta] = {
     "week": timedelta(days=7),
     "month": timedelta(days=30),
     "year": timedelta(days=365),
 }
-RESOLVED = "resolved"  # one of bot.services.reports.STATUSES
+RESOLVED = "resolved"  # one of bot.domain.STATUSES
 TOP_N = 10  # regions and areas shown on the chart
 MIN_SLOTS = 5  # a panel has room for at least this many bars
 
@@ -73,32 +73,11 @@ class ChartLabels:
     area_names: dict[str, str]
 
 
-def scope_filter(scope: Scope, column: str = "region") -> tuple[str, list[Any]]:
-    """An SQL condition on the region column for the scope, and its parameters."""
-    if scope.regions is None:
-        return "1", []
-    regions = sorted(scope.regions)
-    if not regions:
-        return "0", []  # a scope of no regions sees nothing
-    return f"{column} IN ({', '.join('?' * len(regions))})", regions
-
-
-def ceil_second(moment: datetime) -> str:
-    """``to_db`` of the moment rounded up to a whole second.
-
-    Stored times have whole seconds, so ``t >= moment`` is ``t >= ceil_second(moment)`` and
-    ``t < moment`` is ``t < ceil_second(moment)`` in text comparison.
-    """
-    if moment.microsecond:
-        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
-    return to_db(moment)
-
-
 def _ranked(counter: Counter[str]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
-async def collect(db: Database, scope: Scope, period: str, now: datetime) -> Stats:
+async def collect(source: ReportingRepository, scope: Scope, period: str, now: datetime) -> Stats:
     """Statistics of the reports in scope created in ``[now - PERIODS[period], now]``.
 
     Raises ValueError for an unknown period or a naive ``now``.
@@ -109,12 +88,8 @@ async def collect(db: Database, scope: Scope, period: str, now: datetime) -> Sta
         raise ValueError("naive datetime: pass an aware moment (UTC)")
     end = now.astimezone(UTC)
     start = end - PERIODS[period]
-    where, params = scope_filter(scope)
-    rows = await db.fetchall(
-        "SELECT region, area, status, created_at, first_response_at FROM reports"
-        f" WHERE created_at >= ? AND created_at <= ? AND {where}",
-        [ceil_second(start), to_db(end), *params],  # to_db rounds down
-    )
+    # Stored times have whole seconds: the start rounds up, the end down.
+    rows = await source.stats_rows(scope.regions, ceil_second(start), to_db(end))
     response_hours = [
         (from_db(row["first_response_at"]) - from_db(row["created_at"])).total_seconds() / 3600
         for row in rows

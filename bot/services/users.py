@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+from bot.crypto import Keyring
 from bot.db.repositories.users import UserRecord, UserRepository
-from bot.services.crypto import Keyring
 from bot.services.locales import SUPPORTED_LOCALES
 from bot.services.regions import get_region
 

@@ -48,6 +48,25 @@ class Citizen:
         self.emu.press_button(self.id, message["message_id"], callback_data)
         return await self._next(after, expect)
 
+    async def tap_and_read(self, callback_data: str, *, expect: str) -> dict[str, Any]:
+        """Tap, then wait until the tapped message itself (edited in place, as a confirmation
+        is) or a newer one reads `expect`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while (message := self._with_button(callback_data)) is None:
+            if loop.time() > deadline:
+                raise AssertionError(f"no visible button {callback_data!r}")
+            await asyncio.sleep(0.05)
+        tapped = message["message_id"]
+        self.emu.press_button(self.id, tapped, callback_data)
+        while True:
+            for shown in self.emu.bot_messages(self.id):
+                if shown["message_id"] >= tapped and expect in (shown.get("text") or ""):
+                    return shown
+            if loop.time() > deadline:
+                raise AssertionError(f"nothing reads {expect!r} after tapping {callback_data!r}")
+            await asyncio.sleep(0.05)
+
     def _with_button(self, callback_data: str) -> dict[str, Any] | None:
         for message in reversed(self.emu.bot_messages(self.id)):
             markup = message.get("reply_markup") or {}

@@ -10,11 +10,11 @@ from aiogram.utils.i18n import I18n
 from PIL import Image
 
 from bot.config import Settings
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.devtools.emulator import BotApiEmulator
 from bot.factory import create_services
-from bot.keyboards.callbacks import ReportCallback
-from bot.services.crypto import Keyring
+from bot.views.callbacks import ReportCallback
 from tests.conftest import TEST_SECRET, translate
 from tests.e2e.citizen import Citizen
 from tests.e2e.conftest import BotProcess
@@ -84,7 +84,7 @@ async def test_report_with_photo_then_check_and_mytips(
         anonymity="anonymous",
         files=[("send_photo", {"content": jpeg_with_gps()})],
     )
-    confirmation = await anonymous.tap(rp("submit"), expect="KZ27-")
+    confirmation = await anonymous.tap_and_read(rp("submit"), expect="KZ27-")
     code = CODE.search(confirmation["text"]).group(0)
     assert "1424" in confirmation["text"]
     shown = await anonymous.say(f"/check {code}", expect="KZ27-000001")
@@ -99,7 +99,7 @@ async def test_report_with_photo_then_check_and_mytips(
         anonymity="confidential",
         files=[("send_photo", {"media_group_id": "a1"}), ("send_photo", {"media_group_id": "a1"})],
     )
-    await confidential.tap(rp("submit"), expect="KZ27-000002")
+    await confidential.tap_and_read(rp("submit"), expect="KZ27-000002")
     listing = await confidential.say("/mytips", expect="KZ27-000002")
     assert translate(i18n, "Received", locale) in listing["text"]
     assert await bot_process.terminate() == 0
@@ -140,7 +140,7 @@ async def test_open_report_image_file_is_cleaned_and_reporter_notified(
             )
         ],
     )
-    confirmation = await citizen.tap(rp("submit"), expect="KZ27-000001")
+    confirmation = await citizen.tap_and_read(rp("submit"), expect="KZ27-000001")
     assert CODE.search(confirmation["text"]) is None  # open reports have no secret code
 
     # The clean copy the bot uploaded is the only file it kept.
@@ -156,7 +156,7 @@ async def test_open_report_image_file_is_cleaned_and_reporter_notified(
     assert not Image.open(io.BytesIO(kept)).getexif()
     assert b"+77112500000" not in stored["phone_enc"]
 
-    # A moderator changes the status (the moderation feature will call this same service):
+    # A moderator changes the status through the moderation service (from another process):
     # the reporter hears about it in Russian, through the outbox of the running bot.
     db = await Database.open(bot_process.db_path)
     try:
@@ -169,7 +169,8 @@ async def test_open_report_image_file_is_cleaned_and_reporter_notified(
         services = create_services(settings, db, Keyring.from_setting(TEST_SECRET))
         report = await services.reports.get(1)
         after = emulator.sent_count(citizen.id)
-        await services.reports.change_status(report, "forwarded", actor=None)
+        moderator = await services.moderation.add_moderator(7_100_000_099, None, by="admin")
+        await services.moderation.set_status(moderator, report, "forwarded")
     finally:
         await db.close()
     status = translate(i18n, "Forwarded to the authorities", "ru")

@@ -8,9 +8,9 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.methods.base import TelegramMethod
 from aiogram.utils.i18n import I18n
 
+from bot.crypto import Keyring
 from bot.db.repositories.users import UserRepository
 from bot.handlers.common import help_text
-from bot.services.crypto import Keyring
 from tests import updates as u
 from tests.conftest import Chat, render, translate
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from bot import console
 from bot.config import Settings
-from bot.services.crypto import parse_secret_key
+from bot.crypto import parse_secret_key
 from tests.conftest import TEST_SECRET, render, translate
 
 SETTING_NAMES = [name.upper() for name in Settings.model_fields]

@@ -1,4 +1,4 @@
-"""SECRET_KEY parsing, pseudonyms and sealed blobs (bot/services/crypto.py)."""
+"""SECRET_KEY parsing, pseudonyms and sealed blobs (bot/crypto.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from bot.services.crypto import (
+from bot.crypto import (
     MIN_SECRET_BYTES,
     Keyring,
     SecretKeyError,

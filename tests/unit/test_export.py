@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import bot.services.export as export_module
+from bot.crypto import Keyring
 from bot.db.connection import Database
-from bot.services.crypto import Keyring
+from bot.db.repositories.reporting import ReportingRepository
 from bot.services.dates import to_db
 from bot.services.export import EXPORT_COLUMNS, export_csv
 from bot.services.stats import Scope
@@ -175,7 +176,7 @@ def test_columns_are_documented() -> None:
 
 
 async def test_rows_order_and_period(seeded: Seeded) -> None:
-    header, rows = parse(await export_csv(seeded.db, ALL, YEAR_AGO, NOW))
+    header, rows = parse(await export_csv(ReportingRepository(seeded.db), ALL, YEAR_AGO, NOW))
     assert header == list(EXPORT_COLUMNS)
     # [start, end): the start is in, the end is out; by created_at, then id.
     assert [r["case_number"] for r in rows] == [
@@ -190,7 +191,9 @@ async def test_rows_order_and_period(seeded: Seeded) -> None:
 
 
 async def test_values(seeded: Seeded) -> None:
-    _, rows = parse(await export_csv(seeded.db, ALL, NOW - timedelta(days=1), NOW))
+    _, rows = parse(
+        await export_csv(ReportingRepository(seeded.db), ALL, NOW - timedelta(days=1), NOW)
+    )
     assert rows == [
         {
             "case_number": "KZ27-000997",
@@ -210,7 +213,9 @@ async def test_values(seeded: Seeded) -> None:
             "description": TRICKY,  # commas, quotes, CR/LF, tab and Kazakh letters, exactly
         }
     ]
-    _, older = parse(await export_csv(seeded.db, ALL, NOW - timedelta(days=4), NOW))
+    _, older = parse(
+        await export_csv(ReportingRepository(seeded.db), ALL, NOW - timedelta(days=4), NOW)
+    )
     unassigned = older[0]
     assert unassigned["case_number"] == "KZ27-000996"
     assert unassigned["amount_kzt"] == unassigned["involved"] == unassigned["assignee"] == ""
@@ -220,11 +225,17 @@ async def test_values(seeded: Seeded) -> None:
 
 
 async def test_scope(seeded: Seeded) -> None:
-    _, west = parse(await export_csv(seeded.db, Scope(frozenset({"KZ-27"})), YEAR_AGO, NOW))
+    _, west = parse(
+        await export_csv(
+            ReportingRepository(seeded.db), Scope(frozenset({"KZ-27"})), YEAR_AGO, NOW
+        )
+    )
     assert {r["region"] for r in west} == {"KZ-27"}
     assert len(west) == 4
     _, two = parse(
-        await export_csv(seeded.db, Scope(frozenset({"KZ-71", "KZ-75"})), YEAR_AGO, NOW)
+        await export_csv(
+            ReportingRepository(seeded.db), Scope(frozenset({"KZ-71", "KZ-75"})), YEAR_AGO, NOW
+        )
     )
     assert [r["region"] for r in two] == ["KZ-71", "KZ-75"]
 
@@ -241,7 +252,7 @@ async def test_scope(seeded: Seeded) -> None:
 async def test_empty_export_is_a_header(
     seeded: Seeded, scope: Scope, start: datetime, end: datetime
 ) -> None:
-    data = await export_csv(seeded.db, scope, start, end)
+    data = await export_csv(ReportingRepository(seeded.db), scope, start, end)
     header, rows = parse(data)
     assert header == list(EXPORT_COLUMNS) and rows == []
     assert data == b"\xef\xbb\xbf" + ",".join(EXPORT_COLUMNS).encode() + b"\r\n"
@@ -251,12 +262,18 @@ async def test_fractional_bounds(seeded: Seeded) -> None:
     # A start a moment after 11:00 leaves the 11:00 report out; an end a moment after 12:00
     # takes the 12:00 one in.
     start = NOW - timedelta(hours=1) + timedelta(microseconds=1)
-    _, rows = parse(await export_csv(seeded.db, ALL, start, NOW + timedelta(microseconds=1)))
+    _, rows = parse(
+        await export_csv(
+            ReportingRepository(seeded.db), ALL, start, NOW + timedelta(microseconds=1)
+        )
+    )
     assert [r["case_number"] for r in rows] == ["KZ27-000998"]
 
 
 async def test_no_reporter_identity(seeded: Seeded) -> None:
-    data = await export_csv(seeded.db, ALL, NOW - timedelta(days=1000), NOW + timedelta(days=1))
+    data = await export_csv(
+        ReportingRepository(seeded.db), ALL, NOW - timedelta(days=1000), NOW + timedelta(days=1)
+    )
     _, rows = parse(data)
     assert len(rows) == 10
     assert seeded.reporters and seeded.phones and seeded.locators  # the test data has them
@@ -278,7 +295,7 @@ async def test_formulas_are_defused(db: Database, keyring: Keyring) -> None:
     await add(s, keyring, 2, created_at=NOW, description="-2+3", involved="@ЖШС")
     await add(s, keyring, 3, created_at=NOW, description="+7 700 000 00 00")
     await add(s, keyring, 4, created_at=NOW, description="Ақша 2+2, = емес")
-    _, rows = parse(await export_csv(db, ALL, NOW, NOW + timedelta(hours=1)))
+    _, rows = parse(await export_csv(ReportingRepository(db), ALL, NOW, NOW + timedelta(hours=1)))
     assert [r["description"] for r in rows] == [
         '\'=HYPERLINK("http://x","y")',
         "'-2+3",
@@ -290,6 +307,6 @@ async def test_formulas_are_defused(db: Database, keyring: Keyring) -> None:
 
 async def test_naive_bounds_are_refused(db: Database) -> None:
     with pytest.raises(ValueError):
-        await export_csv(db, ALL, YEAR_AGO.replace(tzinfo=None), NOW)
+        await export_csv(ReportingRepository(db), ALL, YEAR_AGO.replace(tzinfo=None), NOW)
     with pytest.raises(ValueError):
-        await export_csv(db, ALL, YEAR_AGO, NOW.replace(tzinfo=None))
+        await export_csv(ReportingRepository(db), ALL, YEAR_AGO, NOW.replace(tzinfo=None))

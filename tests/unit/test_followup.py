@@ -9,10 +9,10 @@ from aiogram.methods import AnswerCallbackQuery, DeleteMessage, SendMessage
 from aiogram.utils.i18n import I18n
 
 from bot.db.connection import Database
-from bot.keyboards.callbacks import CaseCallback
 from bot.services.reports import ReportService
+from bot.views.callbacks import CaseCallback
 from tests import updates as u
-from tests.conftest import Chat, translate
+from tests.conftest import Chat, shown, translate
 from tests.unit.test_report_flow import file_report, onboard, rp
 
 NO_MATCH = "No report matches this code. Check the code and try again."
@@ -22,7 +22,7 @@ CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
 async def submit(chat: Chat, i18n: I18n, person: dict, anonymity: str, locale: str) -> str:
     await file_report(chat, i18n, person, anonymity, locale)
     replies = await chat.send(u.callback(person, rp("submit")))
-    return "\n".join(r.text for r in replies if isinstance(r, SendMessage))
+    return "\n".join(shown(replies))
 
 
 @pytest.mark.parametrize("locale", ["kk", "ru"])
@@ -92,8 +92,10 @@ async def test_reporter_answers_a_question_in_the_thread(
     await onboard(chat, person, "ru")
     await submit(chat, i18n, person, "confidential", "ru")
     service: ReportService = dp["reports"]
+    moderation = dp["moderation"]
+    moderator = await moderation.add_moderator(4242, None, by="admin")
     report = await service.get(1)
-    await service.ask(report, "Укажите, пожалуйста, номер договора.", actor=None)
+    await moderation.ask(moderator, report, "Укажите, пожалуйста, номер договора.")
 
     await chat.send(u.callback(person, CaseCallback(action="open", id=1).pack()))
     replies = await chat.send(u.callback(person, CaseCallback(action="add", id=1).pack()))

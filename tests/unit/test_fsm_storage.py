@@ -21,10 +21,10 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
 from cryptography.exceptions import InvalidTag
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.fsm_storage import SQLiteStorage
 from bot.db.migrations import apply_migrations
-from bot.services.crypto import Keyring
 from tests.conftest import TEST_SECRET
 
 KEY = StorageKey(bot_id=42, chat_id=-100500, user_id=2)

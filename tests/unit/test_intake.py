@@ -10,11 +10,11 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Message, Update
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.inbox import InboxItem, InboxRepository
+from bot.intake.chat_order import ChatOrderedScheduler
 from bot.intake.durable import DurableIntake
-from bot.intake.scheduler import ChatOrderedScheduler
-from bot.services.crypto import Keyring
 from tests import updates as u
 from tests.fake_session import FakeBot, FakeSession
 

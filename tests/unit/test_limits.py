@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.limits import LimitRepository
 from bot.db.repositories.reports import NewReport, ReportRepository
-from bot.services.crypto import Keyring
 from bot.services.dates import coarse_hour, from_db, to_db
 from bot.services.limits import (
     MAX_CHECK_FAILURES_PER_HOUR,

@@ -7,18 +7,16 @@ import io
 import re
 
 import pytest
-from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SendPhoto
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
+from bot.crypto import Keyring
 from bot.db.connection import Database
-from bot.factory import create_dispatcher
-from bot.keyboards.callbacks import ModCallback
-from bot.services.crypto import Keyring
 from bot.services.export import EXPORT_COLUMNS
+from bot.views.callbacks import ModCallback
 from tests import updates as u
-from tests.conftest import TEST_SECRET, Chat, translate
+from tests.conftest import TEST_SECRET, Chat, shown, translate
 from tests.unit.test_report_flow import file_report, onboard, rp
 
 ADMIN, MOD_ORAL, MOD_ALMATY, CITIZEN, STRANGER = 900, 901, 902, 903, 904
@@ -35,12 +33,8 @@ def settings(db_path) -> Settings:
         database_path=db_path,
         admin_ids=(ADMIN,),
         code_check_seconds=0.01,
+        outbox_rate=1000,
     )
-
-
-@pytest.fixture
-def dp(settings: Settings, db: Database, keyring: Keyring, i18n: I18n) -> Dispatcher:
-    return create_dispatcher(settings=settings, db=db, keyring=keyring, i18n=i18n)
 
 
 @pytest.fixture
@@ -60,7 +54,7 @@ async def file_case(
     await onboard(chat, person, "ru")
     await file_report(chat, i18n, person, anonymity, "ru")
     replies = await chat.send(u.callback(person, rp("submit")))
-    return "\n".join(r.text for r in replies if isinstance(r, SendMessage))
+    return "\n".join(shown(replies))
 
 
 def press(user_id: int, action: str, report_id: int = 1, value: str = "") -> dict:
@@ -120,7 +114,7 @@ async def test_take_assigns_and_audits(staffed: Chat, i18n: I18n, db: Database) 
     report = await db.fetchone("SELECT assignee, status, first_response_at FROM reports")
     assert (report["assignee"], report["status"]) == (1, "review")
     assert report["first_response_at"] is not None
-    assert await audit_actions(db) == ["mod_add", "mod_add", "assign", "status"]
+    assert await audit_actions(db) == ["mod_add", "mod_add", "filed", "assign", "status"]
 
 
 @pytest.mark.parametrize("who", [MOD_ALMATY, STRANGER, CITIZEN])
@@ -193,9 +187,10 @@ async def test_anonymous_question_waits_for_check(
     text = await file_case(staffed, i18n, "anonymous")
     code = CODE.search(text).group(0)
     await staffed.send(u.text(u.user(MOD_ORAL, "kk"), "/ask KZ27-000001 Қай мектеп?"))
-    # Nothing is pushed to an anonymous reporter: only the moderator's card is queued.
+    # Nothing is pushed to an anonymous reporter: only the moderator's card (and its refresh)
+    # are queued; the confirmation of the filing went out at once.
     recipients = [r["recipient"] for r in await db.fetchall("SELECT recipient FROM outbox")]
-    assert recipients == [keyring.pseudonym(MOD_ORAL)]
+    assert recipients == [keyring.pseudonym(MOD_ORAL), "@cards"]
     shown = await staffed.texts(u.text(u.user(CITIZEN, "ru"), f"/check {code}"))
     assert "Қай мектеп?" in shown[0]
 
@@ -275,7 +270,7 @@ async def test_queue_filters(staffed: Chat, i18n: I18n, args: str, expected: lis
 
 
 async def test_queue_pages_through_many_cases(staffed: Chat, i18n: I18n, db: Database) -> None:
-    from bot.keyboards.callbacks import QueueCallback
+    from bot.views.callbacks import QueueCallback
 
     for n in range(10):
         await file_case(staffed, i18n, user_id=1000 + n)

@@ -7,9 +7,9 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
+from bot.crypto import Keyring
 from bot.db.repositories.users import UserRepository
 from bot.handlers.common import help_text
-from bot.services.crypto import Keyring
 from bot.services.regions import all_regions
 from tests import updates as u
 from tests.conftest import Chat, render, translate

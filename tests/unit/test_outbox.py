@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.outbox import OutboxRepository
 from bot.services import outbox as outbox_module
-from bot.services.crypto import Keyring
 from bot.services.dates import to_db
 from bot.services.outbox import MAX_ATTEMPTS, Outbox, RecipientGoneError, RetryLaterError
 from tests.conftest import TEST_SECRET
@@ -66,8 +66,7 @@ class FakeSend:
 
 
 @pytest.fixture(autouse=True)
-def fast_intervals(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(outbox_module, "GLOBAL_INTERVAL", 0)
+def spacing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(outbox_module, "PER_CHAT_INTERVAL", SPACING)
 
 
@@ -78,7 +77,13 @@ def clock() -> Clock:
 
 @pytest.fixture
 def outbox(db: Database, keyring: Keyring, clock: Clock) -> Outbox:
-    return Outbox(OutboxRepository(db), keyring, now=clock)
+    # rate=0: no overall pacing here; the per-chat spacing is what these tests look at.
+    return Outbox(db, OutboxRepository(db), keyring, now=clock, rate=0)
+
+
+async def send_due(outbox: Outbox, send: Any) -> int:
+    outbox.attach(send)
+    return await outbox.send_due()
 
 
 async def rows(db: Database) -> list[dict[str, Any]]:
@@ -132,17 +137,17 @@ async def test_send_due_delivers_in_order_and_deletes(db: Database, outbox: Outb
     for n, recipient in enumerate(recipients, start=1):
         await outbox.enqueue(recipient, message(n))
     send = FakeSend()
-    assert await outbox.send_due(send) == 4
+    assert await send_due(outbox, send) == 4
     assert send.recipients == recipients
     assert send.payloads == [message(n) for n in range(1, 5)]
     assert await rows(db) == []
-    assert await outbox.send_due(send) == 0
+    assert await send_due(outbox, send) == 0
     assert len(send.calls) == 4
 
 
 async def test_nothing_due_sends_nothing(outbox: Outbox) -> None:
     send = FakeSend()
-    assert await outbox.send_due(send) == 0
+    assert await send_due(outbox, send) == 0
     assert send.calls == []
 
 
@@ -150,10 +155,10 @@ async def test_recipient_gone_drops_the_row(db: Database, outbox: Outbox) -> Non
     await outbox.enqueue(ALICE, message(1))
     await outbox.enqueue(BOB, message(2))
     send = FakeSend(RecipientGoneError())
-    assert await outbox.send_due(send) == 1
+    assert await send_due(outbox, send) == 1
     assert send.recipients == [ALICE, BOB]
     assert await rows(db) == []
-    assert await outbox.send_due(send) == 0
+    assert await send_due(outbox, send) == 0
     assert len(send.calls) == 2
 
 
@@ -163,17 +168,17 @@ async def test_retry_later_keeps_the_row(
 ) -> None:
     await outbox.enqueue(ALICE, message(1))
     send = FakeSend(RetryLaterError(seconds))
-    assert await outbox.send_due(send) == 0
+    assert await send_due(outbox, send) == 0
     (row,) = await rows(db)
     assert row["not_before"] == to_db(START + timedelta(seconds=seconds))
     assert row["attempts"] == 0  # Telegram's 429 is not the message's fault
 
     clock.advance(seconds=seconds - 1)
-    assert await outbox.send_due(send) == 0
+    assert await send_due(outbox, send) == 0
     assert len(send.calls) == 1  # not due yet
 
     clock.advance(seconds=1)
-    assert await outbox.send_due(send) == 1
+    assert await send_due(outbox, send) == 1
     assert send.payloads == [message(1), message(1)]
     assert await rows(db) == []
 
@@ -183,7 +188,7 @@ async def test_flood_control_ends_the_round(db: Database, outbox: Outbox) -> Non
     await outbox.enqueue(ALICE, message(1))
     await outbox.enqueue(BOB, message(2))
     send = FakeSend(RetryLaterError(60), None)
-    assert await outbox.send_due(send) == 0
+    assert await send_due(outbox, send) == 0
     assert send.recipients == [ALICE]
     assert sorted(row["recipient"] for row in await rows(db)) == [ALICE, BOB]
     assert [row["attempts"] for row in await rows(db)] == [0, 0]
@@ -194,7 +199,7 @@ async def test_other_errors_retry_with_backoff(db: Database, outbox: Outbox, clo
     send = FakeSend(RuntimeError("boom"), ConnectionError("down"), None)
     delays = []
     for attempt in (1, 2):
-        assert await outbox.send_due(send) == 0
+        assert await send_due(outbox, send) == 0
         (row,) = await rows(db)
         assert row["attempts"] == attempt
         delay = datetime.fromisoformat(row["not_before"]) - clock.now
@@ -203,7 +208,7 @@ async def test_other_errors_retry_with_backoff(db: Database, outbox: Outbox, clo
         clock.now += delay
     assert delays[1] > delays[0]  # backing off
     assert delays == [timedelta(seconds=30), timedelta(seconds=60)]
-    assert await outbox.send_due(send) == 1
+    assert await send_due(outbox, send) == 1
     assert await rows(db) == []
     assert len(send.calls) == 3
 
@@ -212,15 +217,15 @@ async def test_dropped_after_max_attempts(db: Database, outbox: Outbox, clock: C
     await outbox.enqueue(ALICE, message(1))
     send = FakeSend(*[RuntimeError("boom")] * (MAX_ATTEMPTS + 5))
     for attempt in range(1, MAX_ATTEMPTS):
-        await outbox.send_due(send)
+        await send_due(outbox, send)
         (row,) = await rows(db)
         assert row["attempts"] == attempt
         clock.advance(days=7)
-    await outbox.send_due(send)
+    await send_due(outbox, send)
     assert await rows(db) == []
     assert len(send.calls) == MAX_ATTEMPTS
     clock.advance(days=7)
-    await outbox.send_due(send)
+    await send_due(outbox, send)
     assert len(send.calls) == MAX_ATTEMPTS
 
 
@@ -230,12 +235,12 @@ async def test_retry_later_never_drops_a_message(
     await outbox.enqueue(ALICE, message(1))
     send = FakeSend(*[RetryLaterError(1)] * (MAX_ATTEMPTS + 5), None)
     for _ in range(MAX_ATTEMPTS + 5):
-        assert await outbox.send_due(send) == 0
+        assert await send_due(outbox, send) == 0
         (row,) = await rows(db)
         assert row["attempts"] == 0
         assert row["not_before"] == to_db(clock.now + timedelta(seconds=1))
         clock.advance(seconds=1)
-    assert await outbox.send_due(send) == 1
+    assert await send_due(outbox, send) == 1
     assert len(send.calls) == MAX_ATTEMPTS + 6
     assert send.payloads[-1] == message(1)
     assert await rows(db) == []
@@ -247,14 +252,14 @@ async def test_retry_later_keeps_the_attempts_of_earlier_failures(
     await outbox.enqueue(ALICE, message(1))
     send = FakeSend(RuntimeError("boom"), RuntimeError("boom"), RetryLaterError(5), OSError())
     for _ in range(2):
-        await outbox.send_due(send)
+        await send_due(outbox, send)
         clock.now = datetime.fromisoformat((await rows(db))[0]["not_before"])
-    assert await outbox.send_due(send) == 0  # the 429
+    assert await send_due(outbox, send) == 0  # the 429
     (row,) = await rows(db)
     assert row["attempts"] == 2
     assert row["not_before"] == to_db(clock.now + timedelta(seconds=5))
     clock.advance(seconds=5)
-    assert await outbox.send_due(send) == 0
+    assert await send_due(outbox, send) == 0
     (row,) = await rows(db)
     assert row["attempts"] == 3
     # The backoff goes on from the two earlier failures, as if the 429 had not been there.
@@ -267,7 +272,7 @@ async def test_other_errors_still_drop_a_message_between_429s(
     await outbox.enqueue(ALICE, message(1))
     send = FakeSend(*[RetryLaterError(1), RuntimeError("boom")] * (MAX_ATTEMPTS + 2))
     for _ in range(2 * MAX_ATTEMPTS + 4):
-        await outbox.send_due(send)
+        await send_due(outbox, send)
         clock.advance(days=7)
     assert await rows(db) == []
     # Each generic failure came after a 429; the MAX_ATTEMPTS-th one dropped the message.
@@ -276,7 +281,7 @@ async def test_other_errors_still_drop_a_message_between_429s(
 
 async def test_retry_at_counts_an_attempt_only_when_asked(db: Database) -> None:
     repo = OutboxRepository(db)
-    await repo.add(ALICE, b"sealed", to_db(START))
+    await repo.add(ALICE, b"sealed", to_db(START), 1)
     (item,) = await repo.due(to_db(START))
     later = to_db(START + timedelta(minutes=1))
     await repo.retry_at(item.id, later, count=False)
@@ -293,7 +298,7 @@ async def test_same_recipient_is_spaced(outbox: Outbox) -> None:
     for n, recipient in enumerate([ALICE, BOB, ALICE, ALICE], start=1):
         await outbox.enqueue(recipient, message(n))
     send = FakeSend()
-    assert await outbox.send_due(send) == 4
+    assert await send_due(outbox, send) == 4
     assert send.recipients == [ALICE, BOB, ALICE, ALICE]
     alice = send.times(ALICE)
     gaps = [later - earlier for earlier, later in itertools.pairwise(alice)]
@@ -306,7 +311,7 @@ async def test_a_failed_attempt_does_not_delay_the_next_message(outbox: Outbox) 
     await outbox.enqueue(ALICE, message(1))
     await outbox.enqueue(ALICE, message(2))
     send = FakeSend(RuntimeError("boom"), None)
-    assert await outbox.send_due(send) == 1
+    assert await send_due(outbox, send) == 1
     first, second = send.times(ALICE)
     assert second - first < SPACING
 
@@ -318,7 +323,7 @@ async def test_different_recipients_are_not_spaced(
     await outbox.enqueue(ALICE, message(1))
     await outbox.enqueue(BOB, message(2))
     send = FakeSend()
-    await outbox.send_due(send)
+    await send_due(outbox, send)
     (alice,), (bob,) = send.times(ALICE), send.times(BOB)
     assert bob - alice < 0.1
 
@@ -326,10 +331,15 @@ async def test_different_recipients_are_not_spaced(
 # --- run --------------------------------------------------------------------------------------
 
 
+async def run(outbox: Outbox, send: Any, stop: asyncio.Event, idle: float) -> None:
+    outbox.attach(send)
+    await outbox.run(stop, idle=idle)
+
+
 async def test_run_wakes_on_enqueue_and_stops(db: Database, outbox: Outbox) -> None:
     send = FakeSend()
     stop = asyncio.Event()
-    worker = asyncio.create_task(outbox.run(send, stop, idle=30.0))
+    worker = asyncio.create_task(run(outbox, send, stop, idle=30.0))
     try:
         await asyncio.sleep(0.02)  # the first, empty round is over; the worker waits
         assert send.calls == []
@@ -356,7 +366,7 @@ async def test_run_sends_what_was_queued_before_it_started(outbox: Outbox) -> No
     await outbox.enqueue(ALICE, message(1))
     send = FakeSend()
     stop = asyncio.Event()
-    worker = asyncio.create_task(outbox.run(send, stop, idle=30.0))
+    worker = asyncio.create_task(run(outbox, send, stop, idle=30.0))
     try:
         await asyncio.wait_for(send.called.wait(), timeout=2.0)
         stop.set()
@@ -371,7 +381,7 @@ async def test_run_does_not_start_when_stopped(outbox: Outbox) -> None:
     send = FakeSend()
     stop = asyncio.Event()
     stop.set()
-    await asyncio.wait_for(outbox.run(send, stop, idle=30.0), timeout=1.0)
+    await asyncio.wait_for(run(outbox, send, stop, idle=30.0), timeout=1.0)
     assert send.calls == []
 
 
@@ -385,7 +395,7 @@ async def test_run_retries_a_failed_message(outbox: Outbox, clock: Clock) -> Non
 
     await outbox.enqueue(ALICE, message(1))
     stop = asyncio.Event()
-    worker = asyncio.create_task(outbox.run(broken, stop, idle=0.01))
+    worker = asyncio.create_task(run(outbox, broken, stop, idle=0.01))
     try:
         await asyncio.sleep(0.05)
         clock.advance(days=1)  # the retry is due
@@ -404,7 +414,7 @@ async def test_run_spaces_one_recipient_across_rounds(
     monkeypatch.setattr(outbox_module, "PER_CHAT_INTERVAL", 0.1)
     send = FakeSend()
     stop = asyncio.Event()
-    worker = asyncio.create_task(outbox.run(send, stop, idle=30.0))
+    worker = asyncio.create_task(run(outbox, send, stop, idle=30.0))
     try:
         await outbox.enqueue(ALICE, message(1))
         await asyncio.wait_for(send.called.wait(), timeout=2.0)
@@ -425,9 +435,9 @@ async def test_send_due_spaces_one_recipient_across_rounds(
     monkeypatch.setattr(outbox_module, "PER_CHAT_INTERVAL", 0.1)
     send = FakeSend()
     await outbox.enqueue(ALICE, message(1))
-    assert await outbox.send_due(send) == 1
+    assert await send_due(outbox, send) == 1
     await outbox.enqueue(ALICE, message(2))
-    assert await outbox.send_due(send) == 1  # a new round, right after the first
+    assert await send_due(outbox, send) == 1  # a new round, right after the first
     first, second = send.times(ALICE)
     assert second - first >= 0.1
 
@@ -438,9 +448,9 @@ async def test_a_new_round_does_not_hold_up_another_recipient(
     monkeypatch.setattr(outbox_module, "PER_CHAT_INTERVAL", 0.5)
     send = FakeSend()
     await outbox.enqueue(ALICE, message(1))
-    await outbox.send_due(send)
+    await send_due(outbox, send)
     await outbox.enqueue(BOB, message(2))
-    await outbox.send_due(send)
+    await send_due(outbox, send)
     (alice,), (bob,) = send.times(ALICE), send.times(BOB)
     assert bob - alice < 0.5
 
@@ -451,12 +461,12 @@ async def test_a_recipient_is_not_held_up_once_the_interval_has_passed(
     monkeypatch.setattr(outbox_module, "PER_CHAT_INTERVAL", 0.1)
     send = FakeSend()
     await outbox.enqueue(ALICE, message(1))
-    await outbox.send_due(send)
+    await send_due(outbox, send)
     await asyncio.sleep(0.15)
     await outbox.enqueue(ALICE, message(2))
     loop = asyncio.get_running_loop()
     started = loop.time()
-    await outbox.send_due(send)
+    await send_due(outbox, send)
     assert send.times(ALICE)[1] - started < 0.1
 
 
@@ -484,12 +494,12 @@ async def test_an_unreadable_row_is_dropped_and_does_not_block_the_queue(
     await outbox.enqueue(ALICE, message(3))
     send = FakeSend()
     with caplog.at_level(logging.WARNING, logger=outbox_module.__name__):
-        assert await outbox.send_due(send) == 2
+        assert await send_due(outbox, send) == 2
     assert send.recipients == [BOB, ALICE]
     assert send.payloads == [message(2), message(3)]
     assert await rows(db) == []
     (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert "unreadable" in warning.getMessage()
     assert "KZ27" not in warning.getMessage()
-    assert await outbox.send_due(send) == 0
+    assert await send_due(outbox, send) == 0
     assert len(send.calls) == 2

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from aiogram import Dispatcher
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.inbox import InboxRepository
 from bot.intake.durable import DurableIntake
-from bot.services.crypto import Keyring
 from tests import updates as u
 from tests.fake_session import FakeBot
 from tests.unit.test_intake import PollingSession, all_ids

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.moderators import ModeratorRepository
 from bot.db.repositories.outbox import OutboxRepository
-from bot.services.crypto import Keyring
 from bot.services.dates import to_db
 from bot.services.outbox import Outbox
 from bot.services.reminders import Reminders
@@ -40,7 +40,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def reminders(db: Database, keyring: Keyring, clock: Clock) -> Reminders:
-    outbox = Outbox(OutboxRepository(db), keyring, now=clock)
+    outbox = Outbox(db, OutboxRepository(db), keyring, now=clock)
     return Reminders(db, ModeratorRepository(db), outbox, now=clock)
 
 
@@ -242,23 +242,23 @@ async def test_a_failure_while_queueing_records_nothing(
     await add_moderator(db, "b", "*")
     await add_report(db, "KZ-27", T0)
     clock.set(hours=50)
-    real_add = OutboxRepository.add_with
+    real_add = OutboxRepository.add
     calls = 0
 
-    async def failing_add(*args: Any) -> None:
+    async def failing_add(*args: Any) -> int:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise RuntimeError("disk full")
-        await real_add(*args)
+        return await real_add(*args)
 
-    monkeypatch.setattr(OutboxRepository, "add_with", staticmethod(failing_add))
+    monkeypatch.setattr(OutboxRepository, "add", failing_add)
     with pytest.raises(RuntimeError):
         await reminders.send_due()
     assert await queued(db, keyring) == []
     assert await sent_keys(db) == set()
 
-    monkeypatch.setattr(OutboxRepository, "add_with", staticmethod(real_add))
+    monkeypatch.setattr(OutboxRepository, "add", real_add)
     assert await reminders.send_due() == 2
     assert sorted(r for r, _ in await queued(db, keyring)) == ["a", "b"]
 

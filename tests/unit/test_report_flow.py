@@ -6,18 +6,18 @@ import pytest
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteMessages,
-    EditMessageReplyMarkup,
+    EditMessageText,
     SendMessage,
 )
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
-from bot.keyboards.callbacks import ReportCallback
-from bot.keyboards.report import SKIP
-from bot.services.crypto import Keyring
+from bot.views.callbacks import ReportCallback
+from bot.views.report_keyboards import SKIP
 from tests import updates as u
-from tests.conftest import Chat, render, translate
+from tests.conftest import Chat, render, shown, translate
 
 DESCRIPTION = (
     "Әкімдік қызметкері мектеп құрылысына бөлінген қаржыны жалған актілермен жұмсаған. "
@@ -84,7 +84,7 @@ async def test_report_can_be_filed(
     summary = [r for r in replies if isinstance(r, SendMessage)][-1]
     assert rp("submit") in callbacks(summary.reply_markup)
     replies = await chat.send(u.callback(person, rp("submit")))
-    texts = [r.text for r in replies if isinstance(r, SendMessage)]
+    texts = shown(replies)
     assert any("KZ27-000001" in t for t in texts), texts
     row = await db.fetchone("SELECT * FROM reports")
     assert row["anonymity"] == anonymity
@@ -329,7 +329,9 @@ async def test_erase_deletes_the_whole_conversation(chat: Chat, i18n: I18n) -> N
     await onboard(chat, person, "kk")
     await file_report(chat, i18n, person, "anonymous")
     replies = await chat.send(u.callback(person, rp("submit")))
-    assert any(isinstance(r, EditMessageReplyMarkup) for r in replies)
+    # The summary became the confirmation, with the button to erase the conversation.
+    (confirmation,) = [r for r in replies if isinstance(r, EditMessageText)]
+    assert rp("erase") in callbacks(confirmation.reply_markup)
     replies = await chat.send(u.callback(person, rp("erase")))
     deleted = [i for r in replies if isinstance(r, DeleteMessages) for i in r.message_ids]
     # 6 typed answers (/report, place, text, involved, amount, "skip") and 13 bot messages

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 import re
 
-from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
 
 from bot.logs import configure_logging
 from tests import updates as u
-from tests.conftest import Chat
+from tests.conftest import Chat, shown
 from tests.unit.test_report_flow import DESCRIPTION, file_report, onboard, rp
 
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
@@ -25,7 +24,7 @@ async def test_no_content_in_logs(chat: Chat, i18n: I18n, caplog) -> None:
     replies = await chat.send(u.callback(person, rp("submit")))
     await file_report(chat, i18n, person, "anonymous", "kk")
     replies = await chat.send(u.callback(person, rp("submit")))
-    code = CODE.search("\n".join(r.text for r in replies if isinstance(r, SendMessage)))
+    code = CODE.search("\n".join(shown(replies)))
     assert code is not None
     await chat.send(u.text(person, f"/check {code.group(0)}"))
     await chat.send(u.text(person, "10 МБ" * 2_000_000))  # 10 MB of text outside a flow

@@ -8,12 +8,12 @@ from pathlib import Path
 from aiogram import Dispatcher
 from aiogram.utils.i18n import I18n
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.inbox import InboxRepository
 from bot.intake.durable import DurableIntake
-from bot.keyboards.callbacks import ReportCallback
-from bot.keyboards.report import SKIP
-from bot.services.crypto import Keyring
+from bot.views.callbacks import ReportCallback
+from bot.views.report_keyboards import SKIP
 from tests import updates as u
 from tests.conftest import render
 from tests.fake_session import FakeBot

@@ -12,11 +12,14 @@ import pytest
 from cryptography.exceptions import InvalidTag
 
 from bot.config import Settings
+from bot.crypto import Keyring
 from bot.db.connection import Database
+from bot.db.repositories.audit import AuditRepository
+from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.reports import EvidenceFile, Report, ReportRepository
+from bot.domain import SETTABLE_STATUSES
 from bot.factory import Services, create_services
 from bot.services.codes import parse_code
-from bot.services.crypto import Keyring
 from bot.services.dates import from_db
 from bot.services.drafts import STEPS, Evidence, ReportDraft
 from bot.services.limits import (
@@ -25,8 +28,8 @@ from bot.services.limits import (
     WINDOW,
     LimitReachedError,
 )
+from bot.services.moderation import ModerationService
 from bot.services.reports import (
-    STATUSES,
     DraftIncompleteError,
     ReportNotFoundError,
     ReportService,
@@ -86,10 +89,26 @@ async def submit(
     region: str = "KZ-27",
     locale: str = "ru",
 ) -> tuple[Report, str | None]:
-    result = await reports.submit(
-        make_draft(anonymity, region), telegram_id, pseudonym(keyring, telegram_id), locale
-    )
+    result = await file(reports, keyring, make_draft(anonymity, region), telegram_id, locale)
     return result.report, result.code
+
+
+async def file(
+    reports: ReportService,
+    keyring: Keyring,
+    draft: ReportDraft,
+    telegram_id: int = ALICE,
+    locale: str = "kk",
+) -> Any:
+    """Submit as the handler does: from the summary message the reporter pressed Submit under."""
+    return await reports.submit(
+        draft,
+        telegram_id,
+        pseudonym(keyring, telegram_id),
+        locale,
+        chat_id=telegram_id,
+        message_id=77,
+    )
 
 
 async def count(db: Database, table: str) -> int:
@@ -104,9 +123,13 @@ async def row_of(db: Database, report_id: int) -> dict[str, Any]:
     return dict(row)
 
 
-async def outbox_payloads(db: Database, keyring: Keyring) -> list[tuple[str, dict[str, Any]]]:
+async def outbox_payloads(
+    db: Database, keyring: Keyring, kinds: tuple[str, ...] = ("status", "question")
+) -> list[tuple[str, dict[str, Any]]]:
+    """Queued messages of these kinds (the reporter's news), oldest first."""
     rows = await db.fetchall("SELECT recipient, payload FROM outbox ORDER BY id")
-    return [(r["recipient"], json.loads(keyring.unseal(r["payload"], b"outbox"))) for r in rows]
+    found = [(r["recipient"], json.loads(keyring.unseal(r["payload"], b"outbox"))) for r in rows]
+    return [(who, payload) for who, payload in found if payload["kind"] in kinds]
 
 
 def raw_bytes(db_path: Path) -> bytes:
@@ -270,7 +293,7 @@ async def test_draft_is_deleted_after_submit(
     await services.drafts.save(ALICE, draft)
     await services.drafts.save(BOB, make_draft("confidential"))
     assert await services.drafts.load(ALICE) == draft
-    await services.reports.submit(draft, ALICE, pseudonym(keyring, ALICE), "kk")
+    await file(services.reports, keyring, draft)
     assert await services.drafts.load(ALICE) is None
     assert await services.drafts.load(BOB) is not None  # someone else's draft stays
     assert await count(db, "report_drafts") == 1
@@ -298,7 +321,7 @@ async def test_incomplete_draft_is_refused(
 ) -> None:
     await services.drafts.save(ALICE, draft)
     with pytest.raises(DraftIncompleteError):
-        await services.reports.submit(draft, ALICE, pseudonym(keyring, ALICE), "kk")
+        await file(services.reports, keyring, draft)
     assert await count(db, "reports") == 0
     assert await count(db, "submission_log") == 0
     assert await services.drafts.load(ALICE) == draft
@@ -313,7 +336,7 @@ async def test_sixth_report_a_day_is_refused_and_nothing_stored(
     draft = make_draft("confidential")
     await services.drafts.save(ALICE, draft)
     with pytest.raises(LimitReachedError) as caught:
-        await services.reports.submit(draft, ALICE, pseudonym(keyring, ALICE), "kk")
+        await file(services.reports, keyring, draft)
     first = await db.fetchone("SELECT MIN(created_at) AS at FROM reports")
     assert first is not None
     assert caught.value.retry_at == from_db(first["at"]) + WINDOW
@@ -468,6 +491,7 @@ def slow_reports(services: Services, db: Database, keyring: Keyring) -> ReportSe
     return ReportService(
         db=db,
         reports=ReportRepository(db),
+        audit=AuditRepository(db),
         drafts=services.drafts,
         limits=services.limits,
         outbox=services.outbox,
@@ -532,20 +556,35 @@ async def test_owned_refuses_anonymous_and_unknown_reports(
         await reports.owned(report.id + 100, pseudonym(keyring, ALICE))
 
 
-# --- moderation -------------------------------------------------------------------------------
+# --- what moderators' acts do to the case (the moderation service) ----------------------------
+
+
+@pytest.fixture
+async def moderator(services: Services) -> Moderator:
+    return await services.moderation.add_moderator(4242, None, by="admin")
+
+
+@pytest.fixture
+def moderation(services: Services) -> ModerationService:
+    return services.moderation
 
 
 @pytest.mark.parametrize("anonymity", ["confidential", "open"])
 async def test_change_status_notifies_a_known_reporter(
-    db: Database, reports: ReportService, keyring: Keyring, anonymity: str
+    db: Database,
+    reports: ReportService,
+    moderation: ModerationService,
+    moderator: Moderator,
+    keyring: Keyring,
+    anonymity: str,
 ) -> None:
     report, _ = await submit(reports, keyring, anonymity)
-    await reports.change_status(report, "rejected", actor="mod-1", reason="No <b>facts</b>")
+    await moderation.set_status(moderator, report, "rejected", reason="No <b>facts</b>")
     assert (await reports.get(report.id)).status == "rejected"  # type: ignore[union-attr]
     history = (await reports.view(report)).history
     assert [(h.status, h.reason, h.actor) for h in history] == [
         ("received", None, None),
-        ("rejected", "No <b>facts</b>", "mod-1"),
+        ("rejected", "No <b>facts</b>", moderator.pseudonym),
     ]
     assert await outbox_payloads(db, keyring) == [
         (
@@ -562,37 +601,51 @@ async def test_change_status_notifies_a_known_reporter(
 
 
 async def test_change_status_on_anonymous_report_notifies_no_one(
-    db: Database, reports: ReportService, keyring: Keyring
+    db: Database,
+    reports: ReportService,
+    moderation: ModerationService,
+    moderator: Moderator,
+    keyring: Keyring,
 ) -> None:
     report, _ = await submit(reports, keyring, "anonymous")
-    await reports.change_status(report, "duplicate", actor="mod-1", duplicate_of="KZ27-000009")
+    other, _ = await submit(reports, keyring, "anonymous")
+    await moderation.set_status(moderator, report, "duplicate", duplicate_of=other.case_number)
     history = (await reports.view(report)).history
     assert [(h.status, h.duplicate_of) for h in history] == [
         ("received", None),
-        ("duplicate", "KZ27-000009"),
+        ("duplicate", other.case_number),
     ]
     assert (await reports.get(report.id)).status == "duplicate"  # type: ignore[union-attr]
-    assert await count(db, "outbox") == 0
+    assert await outbox_payloads(db, keyring) == []
 
 
-@pytest.mark.parametrize("status", ["", "closed", "RECEIVED", "need info"])
+@pytest.mark.parametrize("status", ["", "closed", "RECEIVED", "need info", "received"])
 async def test_change_status_refuses_unknown_status(
-    db: Database, reports: ReportService, keyring: Keyring, status: str
+    db: Database,
+    reports: ReportService,
+    moderation: ModerationService,
+    moderator: Moderator,
+    keyring: Keyring,
+    status: str,
 ) -> None:
     report, _ = await submit(reports, keyring, "confidential")
     with pytest.raises(ValueError):
-        await reports.change_status(report, status, actor="mod-1")
+        await moderation.set_status(moderator, report, status)
     assert len((await reports.view(report)).history) == 1
     assert (await reports.get(report.id)).status == "received"  # type: ignore[union-attr]
-    assert await count(db, "outbox") == 0
+    assert await outbox_payloads(db, keyring) == []
 
 
-@pytest.mark.parametrize("status", STATUSES)
-async def test_every_known_status_is_accepted(
-    reports: ReportService, keyring: Keyring, status: str
+@pytest.mark.parametrize("status", [s for s in SETTABLE_STATUSES if s != "duplicate"])
+async def test_every_settable_status_is_accepted(
+    reports: ReportService,
+    moderation: ModerationService,
+    moderator: Moderator,
+    keyring: Keyring,
+    status: str,
 ) -> None:
     report, _ = await submit(reports, keyring, "anonymous")
-    await reports.change_status(report, status, actor=None)
+    await moderation.set_status(moderator, report, status, reason="why")
     assert (await reports.get(report.id)).status == status  # type: ignore[union-attr]
 
 
@@ -600,17 +653,23 @@ async def test_every_known_status_is_accepted(
     ("anonymity", "notified"), [("anonymous", 0), *[(a, 1) for a in ANONYMITY[1:]]]
 )
 async def test_ask_stores_the_question_and_needs_info(
-    db: Database, reports: ReportService, keyring: Keyring, anonymity: str, notified: int
+    db: Database,
+    reports: ReportService,
+    moderation: ModerationService,
+    moderator: Moderator,
+    keyring: Keyring,
+    anonymity: str,
+    notified: int,
 ) -> None:
     report, _ = await submit(reports, keyring, anonymity)
     question = "Which office, and on what <b>date</b>?"
-    await reports.ask(report, question, actor="mod-7")
+    await moderation.ask(moderator, report, question)
     view = await reports.view(report)
     assert view.report.status == "received"  # the object passed in is not refreshed
     assert (await reports.get(report.id)).status == "need_info"  # type: ignore[union-attr]
     assert [(h.status, h.actor) for h in view.history] == [
         ("received", None),
-        ("need_info", "mod-7"),
+        ("need_info", moderator.pseudonym),
     ]
     (asked,) = view.thread
     assert (asked.author, asked.kind, asked.body, asked.files) == (
@@ -620,7 +679,8 @@ async def test_ask_stores_the_question_and_needs_info(
         0,
     )
     stored = await db.fetchone("SELECT actor FROM report_messages")
-    assert stored is not None and stored["actor"] == "mod-7"
+    assert stored is not None and stored["actor"] == moderator.pseudonym
+    # The question itself, never a second "status changed" message on top of it.
     payloads = await outbox_payloads(db, keyring)
     assert len(payloads) == notified
     if notified:
@@ -633,12 +693,14 @@ async def test_ask_stores_the_question_and_needs_info(
 
 
 async def test_ask_again_keeps_one_need_info_entry(
-    reports: ReportService, keyring: Keyring
+    reports: ReportService,
+    moderation: ModerationService,
+    moderator: Moderator,
+    keyring: Keyring,
 ) -> None:
     report, _ = await submit(reports, keyring, "confidential")
-    await reports.ask(report, "First question?", actor="mod-7")
-    report = await reports.owned(report.id, pseudonym(keyring, ALICE))
-    await reports.ask(report, "Second question?", actor="mod-7")
+    report = await moderation.ask(moderator, report, "First question?")
+    await moderation.ask(moderator, report, "Second question?")
     view = await reports.view(report)
     assert [h.status for h in view.history] == ["received", "need_info"]
     assert [m.body for m in view.thread] == ["First question?", "Second question?"]
@@ -646,10 +708,15 @@ async def test_ask_again_keeps_one_need_info_entry(
 
 @pytest.mark.parametrize("anonymity", ANONYMITY)
 async def test_add_from_reporter_threads_the_answer_with_files(
-    db: Database, reports: ReportService, keyring: Keyring, anonymity: str
+    db: Database,
+    reports: ReportService,
+    moderation: ModerationService,
+    moderator: Moderator,
+    keyring: Keyring,
+    anonymity: str,
 ) -> None:
     report, _ = await submit(reports, keyring, anonymity)
-    await reports.ask(report, "Do you have the receipt?", actor="mod-7")
+    await moderation.ask(moderator, report, "Do you have the receipt?")
     files = [
         EvidenceFile("photo", "ANSWER-PHOTO-1", "image/jpeg", True),
         EvidenceFile("document", "ANSWER-DOC-2", "application/pdf"),
@@ -683,12 +750,14 @@ async def test_add_from_reporter_threads_the_answer_with_files(
     ]
 
 
-async def test_view_keeps_cases_apart(reports: ReportService, keyring: Keyring) -> None:
+async def test_view_keeps_cases_apart(
+    reports: ReportService, moderation: ModerationService, moderator: Moderator, keyring: Keyring
+) -> None:
     first, _ = await submit(reports, keyring, "confidential")
     second, _ = await submit(reports, keyring, "confidential")
-    await reports.ask(first, "Question about the first?", actor="mod-7")
+    await moderation.ask(moderator, first, "Question about the first?")
     await reports.add_from_reporter(first, "Answer.", [EvidenceFile("photo", "X")])
-    await reports.change_status(second, "review", actor="mod-7")
+    await moderation.set_status(moderator, second, "review")
     one, two = await reports.view(first), await reports.view(second)
     assert [m.body for m in one.thread] == ["Question about the first?", "Answer."]
     assert two.thread == []

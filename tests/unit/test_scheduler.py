@@ -14,11 +14,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import scheduler as scheduler_module
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.moderators import ModeratorRepository
 from bot.db.repositories.outbox import OutboxRepository
 from bot.scheduler import DAILY_JOB_ID, DUE_JOB_ID, catch_up, create_scheduler
-from bot.services.crypto import Keyring
 from bot.services.outbox import Outbox
 from bot.services.reminders import Reminders
 from tests.unit.test_reminders import Clock, add_moderator, add_report, queued
@@ -34,7 +34,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def reminders(db: Database, keyring: Keyring, clock: Clock) -> Reminders:
-    outbox = Outbox(OutboxRepository(db), keyring, now=clock)
+    outbox = Outbox(db, OutboxRepository(db), keyring, now=clock)
     return Reminders(db, ModeratorRepository(db), outbox, now=clock)
 
 

@@ -11,11 +11,12 @@ from itertools import count
 import pytest
 from PIL import Image
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
-from bot.services.crypto import Keyring
+from bot.db.repositories.reporting import ReportingRepository
+from bot.domain import STATUSES
 from bot.services.dates import to_db
 from bot.services.regions import all_regions
-from bot.services.reports import STATUSES
 from bot.services.risk_areas import all_areas
 from bot.services.stats import (
     PERIODS,
@@ -116,7 +117,7 @@ def test_periods_and_resolved_status() -> None:
 
 
 async def test_week_all_of_kazakhstan(seeded: Database) -> None:
-    stats = await collect(seeded, ALL, "week", NOW)
+    stats = await collect(ReportingRepository(seeded), ALL, "week", NOW)
     assert stats.start == NOW - timedelta(days=7)
     assert stats.end == NOW
     assert stats.start.tzinfo is not None and stats.start.utcoffset() == timedelta(0)
@@ -136,7 +137,7 @@ async def test_week_all_of_kazakhstan(seeded: Database) -> None:
 
 
 async def test_month_sorts_by_count_then_code(seeded: Database) -> None:
-    stats = await collect(seeded, ALL, "month", NOW)
+    stats = await collect(ReportingRepository(seeded), ALL, "month", NOW)
     assert stats.total == 7
     assert list(stats.by_region.items()) == [("KZ-27", 4), ("KZ-75", 2), ("KZ-71", 1)]
     assert list(stats.by_area.items()) == [("land", 3), ("ecology", 2), ("procurement", 2)]
@@ -152,7 +153,7 @@ async def test_month_sorts_by_count_then_code(seeded: Database) -> None:
 
 
 async def test_year(seeded: Database) -> None:
-    stats = await collect(seeded, ALL, "year", NOW)
+    stats = await collect(ReportingRepository(seeded), ALL, "year", NOW)
     assert stats.total == 10  # 366 and 400 days old: outside; the future one: outside
     assert stats.by_region == {"KZ-27": 5, "KZ-75": 3, "KZ-71": 2}
     assert sum(stats.by_status.values()) == sum(stats.by_area.values()) == 10
@@ -161,24 +162,26 @@ async def test_year(seeded: Database) -> None:
 
 
 async def test_scope_sees_only_its_regions(seeded: Database) -> None:
-    stats = await collect(seeded, WEST, "year", NOW)
+    stats = await collect(ReportingRepository(seeded), WEST, "year", NOW)
     assert stats.total == 5
     assert stats.by_region == {"KZ-27": 5}
     assert stats.by_area == {"land": 3, "ecology": 1, "procurement": 1}
     assert stats.median_first_response_hours == 4.5  # 2 4 | 5 6
     assert stats.resolved_share == pytest.approx(3 / 5)
 
-    week = await collect(seeded, WEST, "week", NOW)
+    week = await collect(ReportingRepository(seeded), WEST, "week", NOW)
     assert week.total == 3
     assert week.resolved_share == pytest.approx(1 / 3)
 
-    two = await collect(seeded, Scope(frozenset({"KZ-27", "KZ-71"})), "year", NOW)
+    two = await collect(
+        ReportingRepository(seeded), Scope(frozenset({"KZ-27", "KZ-71"})), "year", NOW
+    )
     assert two.by_region == {"KZ-27": 5, "KZ-71": 2}
 
 
 @pytest.mark.parametrize("scope", [Scope(frozenset({"KZ-33"})), Scope(frozenset())])
 async def test_empty(seeded: Database, scope: Scope) -> None:
-    stats = await collect(seeded, scope, "year", NOW)
+    stats = await collect(ReportingRepository(seeded), scope, "year", NOW)
     assert stats.total == 0
     assert stats.by_region == stats.by_area == stats.by_status == {}
     assert stats.median_first_response_hours is None
@@ -189,7 +192,7 @@ async def test_no_responses_yet(db: Database, keyring: Keyring) -> None:
     await insert_report(
         db, keyring, region="KZ-27", area="land", status="received", created_at=NOW
     )
-    stats = await collect(db, ALL, "week", NOW)
+    stats = await collect(ReportingRepository(db), ALL, "week", NOW)
     assert stats.total == 1  # created exactly at "now": the end is inclusive
     assert stats.median_first_response_hours is None
     assert stats.resolved_share == 0.0
@@ -204,24 +207,24 @@ async def test_now_with_minutes_and_microseconds(db: Database, keyring: Keyring)
         await insert_report(
             db, keyring, region="KZ-27", area="land", status="review", created_at=created
         )
-    stats = await collect(db, ALL, "week", now)
+    stats = await collect(ReportingRepository(db), ALL, "week", now)
     assert stats.total == 1  # 12:00 is before now - 7 days (12:30:15.5); 13:00 is after
 
 
 async def test_other_time_zone_for_now(seeded: Database) -> None:
     almaty_now = NOW.astimezone(timezone(timedelta(hours=5)))
-    stats = await collect(seeded, ALL, "week", almaty_now)
+    stats = await collect(ReportingRepository(seeded), ALL, "week", almaty_now)
     assert stats.end == NOW and stats.end.utcoffset() == timedelta(0)
     assert stats.total == 4
 
 
 async def test_bad_arguments(db: Database) -> None:
     with pytest.raises(ValueError):
-        await collect(db, ALL, "decade", NOW)
+        await collect(ReportingRepository(db), ALL, "decade", NOW)
     with pytest.raises(ValueError):
-        await collect(db, ALL, "Week", NOW)
+        await collect(ReportingRepository(db), ALL, "Week", NOW)
     with pytest.raises(ValueError):
-        await collect(db, ALL, "week", NOW.replace(tzinfo=None))
+        await collect(ReportingRepository(db), ALL, "week", NOW.replace(tzinfo=None))
 
 
 # --- the chart ---------------------------------------------------------------------------
@@ -302,7 +305,7 @@ def test_chart_is_a_png_of_the_right_size() -> None:
 
 
 async def test_chart_from_collected_stats(seeded: Database) -> None:
-    stats = await collect(seeded, ALL, "year", NOW)
+    stats = await collect(ReportingRepository(seeded), ALL, "year", NOW)
     png = await asyncio.to_thread(render_chart, stats, kazakh_labels())
     assert open_png(png).size == (1000, 800)
 

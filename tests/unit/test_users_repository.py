@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 import pytest
 from cryptography.exceptions import InvalidTag
 
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.users import UserRecord, UserRepository
-from bot.services.crypto import Keyring
 from bot.services.users import UnknownChoiceError, UserService
 
 TELEGRAM_ID = 987654321

@@ -24,13 +24,12 @@ class InboxRepository:
         if not items:
             return []
         fresh: list[InboxItem] = []
-        async with self._db.transaction() as conn:
+        async with self._db.transaction():
             for item in items:
-                cursor = await conn.execute(
+                if await self._db.execute(
                     "INSERT OR IGNORE INTO inbox (update_id, chat_key, payload) VALUES (?, ?, ?)",
                     (item.update_id, item.chat_key, item.payload),
-                )
-                if cursor.rowcount:
+                ):
                     fresh.append(item)
         return fresh
 

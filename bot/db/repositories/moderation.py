@@ -1,4 +1,4 @@
-"""Moderation data: assignment, notes, bans, posted cards, the queue and the audit log."""
+"""Moderation data: assignment, notes, bans, posted card copies and the queue."""
 
 from __future__ import annotations
 
@@ -6,16 +6,6 @@ from dataclasses import dataclass
 
 from bot.db.connection import Database
 from bot.db.repositories.reports import Report, report_from_row
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    at: str
-    actor: int | None
-    action: str
-    report_id: int | None
-    old_value: str | None
-    new_value: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,35 +36,6 @@ class QueueFilter:
 class ModerationRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
-
-    async def audit(
-        self,
-        at: str,
-        actor: int | None,
-        actor_key: str | None,
-        action: str,
-        report_id: int | None,
-        old: str | None = None,
-        new: str | None = None,
-    ) -> None:
-        await self._db.execute(
-            "INSERT INTO audit_log (at, actor, actor_key, action, report_id, old_value,"
-            " new_value) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (at, actor, actor_key, action, report_id, old, new),
-        )
-
-    async def audit_trail(self, report_id: int) -> list[AuditEntry]:
-        rows = await self._db.fetchall(
-            "SELECT at, actor, action, report_id, old_value, new_value FROM audit_log"
-            " WHERE report_id = ? ORDER BY id",
-            (report_id,),
-        )
-        return [
-            AuditEntry(
-                r["at"], r["actor"], r["action"], r["report_id"], r["old_value"], r["new_value"]
-            )
-            for r in rows
-        ]
 
     async def assign(self, report_id: int, moderator_id: int | None, at: str) -> None:
         await self._db.execute(
@@ -120,22 +81,29 @@ class ModerationRepository:
             )
         )
 
-    async def save_card(
+    async def add_card_copy(
         self, report_id: int, chat_key: str, chat_id_enc: bytes, message_id: int
     ) -> None:
         await self._db.execute(
-            "INSERT INTO report_cards (report_id, chat_key, chat_id_enc, message_id)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (report_id, chat_key) DO UPDATE SET"
-            " chat_id_enc = excluded.chat_id_enc, message_id = excluded.message_id",
+            "INSERT OR IGNORE INTO card_copies (report_id, chat_key, chat_id_enc, message_id)"
+            " VALUES (?, ?, ?, ?)",
             (report_id, chat_key, chat_id_enc, message_id),
         )
 
-    async def cards(self, report_id: int) -> list[Card]:
-        rows = await self._db.fetchall(
-            "SELECT chat_key, chat_id_enc, message_id FROM report_cards WHERE report_id = ?",
-            (report_id,),
-        )
+    async def card_copies(self, report_id: int, chat_key: str | None = None) -> list[Card]:
+        sql = "SELECT chat_key, chat_id_enc, message_id FROM card_copies WHERE report_id = ?"
+        params: list[object] = [report_id]
+        if chat_key is not None:
+            sql += " AND chat_key = ?"
+            params.append(chat_key)
+        rows = await self._db.fetchall(sql + " ORDER BY message_id", params)
         return [Card(r["chat_key"], r["chat_id_enc"], r["message_id"]) for r in rows]
+
+    async def remove_card_copy(self, report_id: int, chat_key: str, message_id: int) -> None:
+        await self._db.execute(
+            "DELETE FROM card_copies WHERE report_id = ? AND chat_key = ? AND message_id = ?",
+            (report_id, chat_key, message_id),
+        )
 
     async def queue(self, flt: QueueFilter, offset: int, limit: int) -> tuple[list[Report], int]:
         where, params = ["1 = 1"], []

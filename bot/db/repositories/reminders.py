@@ -1,14 +1,12 @@
-"""Reminder queries. They run on the connection of the transaction that also records the
-reminder and queues its messages, so all three commit or roll back together."""
+"""Reminder queries. They run inside the transaction that also records the reminder and queues
+its messages, so all three commit or roll back together."""
 
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
-import aiosqlite
-
-from bot.services.reports import CLOSED_STATUSES
+from bot.db.connection import Database
+from bot.domain import CLOSED_STATUSES
 
 KIND_UNTAKEN = "untaken"
 KIND_STALE = "stale_info"
@@ -55,26 +53,19 @@ _SUMMARY = (
 )
 
 
-async def untaken_due(conn: aiosqlite.Connection, created_before: str) -> list[sqlite3.Row]:
-    return await _fetchall(conn, _UNTAKEN, (created_before,))
+class ReminderRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
+    async def untaken_due(self, created_before: str) -> list[sqlite3.Row]:
+        return await self._db.fetchall(_UNTAKEN, (created_before,))
 
-async def stale_due(conn: aiosqlite.Connection, changed_before: str) -> list[sqlite3.Row]:
-    return await _fetchall(conn, _STALE, (changed_before,))
+    async def stale_due(self, changed_before: str) -> list[sqlite3.Row]:
+        return await self._db.fetchall(_STALE, (changed_before,))
 
+    async def summary_rows(self, new_since: str) -> list[sqlite3.Row]:
+        return await self._db.fetchall(_SUMMARY, (*CLOSED_STATUSES, new_since))
 
-async def summary_rows(conn: aiosqlite.Connection, new_since: str) -> list[sqlite3.Row]:
-    return await _fetchall(conn, _SUMMARY, (*CLOSED_STATUSES, new_since))
-
-
-async def claim(conn: aiosqlite.Connection, kind: str, subject: str, at: str) -> bool:
-    """Record the reminder; False when it was already recorded (then send nothing)."""
-    cursor = await conn.execute(_CLAIM, (kind, subject, at))
-    return cursor.rowcount == 1
-
-
-async def _fetchall(
-    conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]
-) -> list[sqlite3.Row]:
-    async with conn.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())
+    async def claim(self, kind: str, subject: str, at: str) -> bool:
+        """Record the reminder; False when it was already recorded (then send nothing)."""
+        return await self._db.execute(_CLAIM, (kind, subject, at)) == 1

@@ -99,20 +99,20 @@ class ReportRepository:
 
     async def create(self, new: NewReport) -> Report:
         """Number the case and store it with its evidence and first status, all or nothing."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+        async with self._db.transaction():
+            counter = await self._db.fetchone(
                 "INSERT INTO case_counters (region, last) VALUES (?, 1)"
                 " ON CONFLICT (region) DO UPDATE SET last = last + 1 RETURNING last",
                 (new.region,),
             )
-            serial = (await cursor.fetchone())[0]
-            cursor = await conn.execute(
+            assert counter is not None
+            report_id = await self._db.insert(
                 "INSERT INTO reports (case_number, region, area, settlement, description,"
                 " occurred, involved, amount, latitude, longitude, anonymity, reporter, phone_enc,"
                 " locale, code_locator, code_salt, code_hash, status, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?)",
                 (
-                    format_case_number(new.region, serial),
+                    format_case_number(new.region, counter[0]),
                     new.region,
                     new.area,
                     new.settlement,
@@ -132,21 +132,18 @@ class ReportRepository:
                     new.created_at,
                 ),
             )
-            report_id = cursor.lastrowid
-            await conn.executemany(
-                "INSERT INTO report_evidence (report_id, kind, file_id, mime_type, cleaned)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (report_id, e.kind, e.file_id, e.mime_type, int(e.cleaned))
-                    for e in new.evidence
-                ],
-            )
-            await conn.execute(
+            for e in new.evidence:
+                await self._db.execute(
+                    "INSERT INTO report_evidence (report_id, kind, file_id, mime_type, cleaned)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (report_id, e.kind, e.file_id, e.mime_type, int(e.cleaned)),
+                )
+            await self._db.execute(
                 "INSERT INTO report_status_history (report_id, status, created_at)"
                 " VALUES (?, 'received', ?)",
                 (report_id, new.created_at),
             )
-        report = await self.get(int(report_id or 0))
+            report = await self.get(report_id)
         assert report is not None
         return report
 
@@ -231,9 +228,11 @@ class ReportRepository:
         actor: str | None,
         at: str,
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute("UPDATE reports SET status = ? WHERE id = ?", (status, report_id))
-            await conn.execute(
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE reports SET status = ? WHERE id = ?", (status, report_id)
+            )
+            await self._db.execute(
                 "INSERT INTO report_status_history"
                 " (report_id, status, reason, duplicate_of, actor, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -250,20 +249,17 @@ class ReportRepository:
         at: str,
         files: Sequence[EvidenceFile] = (),
     ) -> int:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+        async with self._db.transaction():
+            message_id = await self._db.insert(
                 "INSERT INTO report_messages (report_id, author, kind, body, actor, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (report_id, author, kind, body, actor, at),
             )
-            message_id = int(cursor.lastrowid or 0)
-            await conn.executemany(
-                "INSERT INTO report_evidence"
-                " (report_id, kind, file_id, mime_type, cleaned, message_id)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (report_id, f.kind, f.file_id, f.mime_type, int(f.cleaned), message_id)
-                    for f in files
-                ],
-            )
+            for f in files:
+                await self._db.execute(
+                    "INSERT INTO report_evidence"
+                    " (report_id, kind, file_id, mime_type, cleaned, message_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (report_id, f.kind, f.file_id, f.mime_type, int(f.cleaned), message_id),
+                )
         return message_id

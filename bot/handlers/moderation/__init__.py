@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers.moderation import actions, admin, commands, reports_out
+from bot.handlers.moderation import (
+    admin,
+    buttons,
+    casefile,
+    commands,
+    refusals,
+    reporting,
+    typed,
+)
 
 
 def get_routers() -> list[Router]:
     return [
         admin.get_router(),
-        reports_out.get_router(),
+        reporting.get_router(),
+        casefile.get_router(),
         commands.get_router(),
-        actions.get_router(),
+        buttons.get_router(),
+        typed.get_router(),
+        refusals.get_router(),  # last: what nobody above took
     ]

@@ -6,9 +6,10 @@ from typing import Any
 
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
-from aiogram.utils.i18n import gettext as _
 
+from bot.handlers.replies import acknowledge
 from bot.services.moderation import ModerationService
+from bot.views.moderation import refusal_text
 
 
 class IsModerator(Filter):
@@ -49,8 +50,7 @@ async def refuse(
 
 async def polite_no(event: Message | CallbackQuery) -> None:
     """The answer to a refused action (the service has audited it already)."""
-    text = _("Sorry, this is only for moderators of this case's region.")
     if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
+        await acknowledge(event, refusal_text(), alert=True)
     else:
-        await event.reply(text)
+        await event.reply(refusal_text())

@@ -5,13 +5,20 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message, MessageOriginUser
-from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 
-from bot.handlers.moderation.access import IsSuperadmin, refuse
-from bot.handlers.moderation.cards import ModeratorNames
+from bot.delivery.names import ModeratorNames
+from bot.handlers.moderation.access import IsSuperadmin
 from bot.services.moderation import ModerationService
 from bot.services.regions import region_from_text
+from bot.views.moderation import (
+    mod_add_usage,
+    mod_added_text,
+    mod_remove_usage,
+    mod_removed_text,
+    mods_text,
+    no_moderators_text,
+    unknown_username_text,
+)
 
 
 def get_router() -> Router:
@@ -20,15 +27,7 @@ def get_router() -> Router:
     router.message.register(mod_add, Command("mod_add"), admin)
     router.message.register(mod_remove, Command("mod_remove"), admin)
     router.message.register(mods, Command("mods"), admin)
-    for name in ("mod_add", "mod_remove", "mods"):
-        router.message.register(not_an_admin, Command(name))
     return router
-
-
-async def not_an_admin(
-    message: Message, moderation: ModerationService, pseudonym: str | None, command: CommandObject
-) -> None:
-    await refuse(message, moderation, pseudonym, command.command)
 
 
 def parse_regions(words: list[str]) -> frozenset[str] | bool | None:
@@ -62,12 +61,7 @@ async def mod_add(
             target_pseudonym = await moderation.pseudonym_for_username(first)
             words = words[1:]
             if target_pseudonym is None:
-                await message.reply(
-                    _(
-                        "I have not seen {user} yet. Ask them to send /start to "
-                        "the bot first, or use their numeric id."
-                    ).format(user=first)
-                )
+                await message.reply(unknown_username_text(first))
                 return
     if target_id is None and target_pseudonym is None:
         await message.reply(mod_add_usage())
@@ -85,18 +79,7 @@ async def mod_add(
         if moderator is None:
             await message.reply(mod_add_usage())
             return
-    scope = _("all of Kazakhstan") if regions is None else ", ".join(sorted(regions))
-    await message.reply(
-        _("Moderator #{id} added for: {scope}.").format(id=moderator.id, scope=scope)
-    )
-
-
-def mod_add_usage() -> str:
-    return _(
-        "Usage: /mod_add [id or @username] [regions], for example /mod_add 123456789 KZ-27 "
-        "KZ-23, or /mod_add @name all. You can also reply with /mod_add [regions] to a "
-        "message forwarded from that person."
-    )
+    await message.reply(mod_added_text(moderator.id, regions))
 
 
 def _forwarded_user(message: Message) -> int | None:
@@ -110,24 +93,18 @@ async def mod_remove(
 ) -> None:
     arg = (command.args or "").strip().lstrip("#")
     if not arg.isdigit() or not await moderation.remove_moderator(int(arg), by=pseudonym):
-        await message.reply(_("Usage: /mod_remove [moderator number from /mods]."))
+        await message.reply(mod_remove_usage())
         return
-    await message.reply(_("Moderator #{id} removed.").format(id=arg))
+    await message.reply(mod_removed_text(int(arg)))
 
 
-async def mods(
-    message: Message, moderation: ModerationService, names: ModeratorNames, i18n: I18n
-) -> None:
+async def mods(message: Message, moderation: ModerationService, names: ModeratorNames) -> None:
     found = await moderation.moderators()
     if not found:
-        await message.reply(_("There are no moderators yet. Add one with /mod_add."))
+        await message.reply(no_moderators_text())
         return
-    lines = [_("<b>Moderators</b>")]
-    for moderator in found:
-        scope = (
-            _("all of Kazakhstan")
-            if moderator.regions is None
-            else ", ".join(sorted(moderator.regions))
-        )
-        lines.append(f"#{moderator.id} · {await names.name(message.bot, moderator.id)} · {scope}")
-    await message.reply("\n".join(lines))
+    rows = [
+        (moderator.id, await names.name(message.bot, moderator.id) or "", moderator.regions)
+        for moderator in found
+    ]
+    await message.reply(mods_text(rows))

@@ -7,19 +7,17 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.report.files import Refused, has_file, take_file
 from bot.handlers.report.flow import flow_of
 from bot.handlers.report.states import ReportFlow
-from bot.handlers.report.steps import evidence_text
-from bot.keyboards.report import evidence_keyboard
 from bot.services.drafts import MAX_EVIDENCE, DraftService, ReportDraft
+from bot.views.report_flow import evidence_status, too_many_files_text
+from bot.views.report_keyboards import evidence_keyboard
 
 
 def get_router() -> Router:
     router = Router(name="report-evidence")
-    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.message.register(add_file, ReportFlow.evidence, F.func(has_file))
     return router
 
@@ -31,13 +29,7 @@ async def add_file(
     draft = await flow.draft()
     draft.remember(message.message_id)
     if len(draft.evidence) >= MAX_EVIDENCE:
-        await flow.say(
-            draft,
-            _(
-                "You have already added 10 files, the most a report can hold. "
-                "This one was not added."
-            ),
-        )
+        await flow.say(draft, too_many_files_text())
         return
     outcome = await take_file(message, bot)
     if isinstance(outcome, Refused):
@@ -52,7 +44,7 @@ async def add_file(
 
 async def _update_status(bot: Bot, chat_id: int, state: FSMContext, draft: ReportDraft) -> None:
     """Edit the one status message; an album of ten then shows one counter, not ten."""
-    text, markup = evidence_text(draft), evidence_keyboard(bool(draft.evidence))
+    text, markup = evidence_status(draft), evidence_keyboard(bool(draft.evidence))
     status_id = (await state.get_data()).get("evidence_status")
     if status_id:
         try:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile, Message
-from aiogram.utils.i18n import gettext as _
 
 from bot.services.drafts import Evidence
 from bot.services.evidence import (
@@ -20,6 +19,7 @@ from bot.services.evidence import (
     is_image_document,
     strip_metadata,
 )
+from bot.views.report_flow import cannot_clean_text, cleaned_caption, send_a_file_text
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ async def take_file(message: Message, bot: Bot) -> Accepted | Refused:
         return Accepted(Evidence("video", message.video.file_id, message.video.mime_type))
     document = message.document
     if document is None:
-        return Refused(_("Please send a photo, a video or a document."))
+        return Refused(send_a_file_text())
     if not is_image_document(document.mime_type, document.file_name):
         return Accepted(Evidence("document", document.file_id, document.mime_type))
     return await _clean_image(message, bot)
@@ -57,10 +57,7 @@ async def take_file(message: Message, bot: Bot) -> Accepted | Refused:
 async def _clean_image(message: Message, bot: Bot) -> Accepted | Refused:
     document = message.document
     assert document is not None
-    cannot = _(
-        "This picture could not be cleaned of hidden data (location, camera), so it was not "
-        "added. Please send it as a photo instead of a file."
-    )
+    cannot = cannot_clean_text()
     if (
         not can_clean(document.mime_type, document.file_name)
         or (document.file_size or 0) > MAX_DOWNLOAD_BYTES
@@ -78,9 +75,7 @@ async def _clean_image(message: Message, bot: Bot) -> Accepted | Refused:
     sent = await bot.send_document(
         message.chat.id,
         BufferedInputFile(clean.content, clean.file_name),
-        caption=_(
-            "🧹 Hidden data (location, camera, author) was removed. We keep only this clean copy."
-        ),
+        caption=cleaned_caption(),
         reply_to_message_id=message.message_id,
     )
     assert sent.document is not None

@@ -10,58 +10,62 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 
 from bot.db.repositories.reports import EvidenceFile, Report
+from bot.domain import CLOSED_STATUSES
+from bot.handlers.replies import acknowledge
 from bot.handlers.report.files import Refused, has_file, take_file
 from bot.handlers.report.filters import MenuText
 from bot.handlers.report.flow import TYPED
 from bot.handlers.report.states import FollowUp
-from bot.handlers.report.texts import case_text, my_reports_text
-from bot.keyboards.callbacks import CaseCallback, ReportCallback
-from bot.keyboards.common import MENU_MY_REPORTS, main_menu
-from bot.keyboards.report import case_keyboard, my_reports_keyboard, thread_done_keyboard
-from bot.services.dates import format_local_time
 from bot.services.limits import LimitReachedError
-from bot.services.reports import CLOSED_STATUSES, ReportNotFoundError, ReportService
+from bot.services.reports import ReportNotFoundError, ReportService
+from bot.views.callbacks import CaseAction, CaseCallback, ReportAction, ReportCallback
+from bot.views.common import MENU_MY_REPORTS, button_expired_text, main_menu
+from bot.views.followup import (
+    added_text,
+    adding_prompt_text,
+    addition_too_long_text,
+    ask_code_text,
+    case_closed_text,
+    case_keyboard,
+    case_text,
+    my_reports_keyboard,
+    my_reports_text,
+    no_match_text,
+    thanks_text,
+    thread_done_keyboard,
+    too_many_codes_text,
+)
 
 MAX_ADDITION = 4096
 
 
 def get_router() -> Router:
     router = Router(name="report-followup")
-    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
     router.message.register(my_reports, Command("mytips"))
     router.message.register(my_reports, F.text == MENU_MY_REPORTS)
     router.message.register(check_command, Command("check"))
-    router.callback_query.register(ask_code, ReportCallback.filter(F.action == "check"))
+    router.callback_query.register(ask_code, ReportCallback.filter(F.action == ReportAction.CHECK))
     router.message.register(code_typed, FollowUp.code, *TYPED)
-    router.callback_query.register(open_mine, CaseCallback.filter(F.action == "open"))
-    router.callback_query.register(start_adding, CaseCallback.filter(F.action == "add"))
+    router.callback_query.register(open_mine, CaseCallback.filter(F.action == CaseAction.OPEN))
+    router.callback_query.register(start_adding, CaseCallback.filter(F.action == CaseAction.ADD))
     router.message.register(
         add_to_case,
         FollowUp.adding,
         ~MenuText(),
         (F.text & ~F.text.startswith("/")) | F.func(has_file),
     )
-    router.callback_query.register(stop_adding, ReportCallback.filter(F.action == "thread_done"))
+    router.callback_query.register(
+        stop_adding, ReportCallback.filter(F.action == ReportAction.THREAD_DONE)
+    )
     return router
 
 
 async def my_reports(message: Message, reports: ReportService, i18n: I18n, pseudonym: str) -> None:
     mine = await reports.mine(pseudonym)
-    if not mine:
-        await message.answer(
-            _(
-                "You have no confidential or open reports yet. An anonymous report can be "
-                "checked only with its secret code."
-            ),
-            reply_markup=my_reports_keyboard([]),
-        )
-        return
-    buttons = [(r.id, "📄 " + r.case_number) for r in mine]
     await message.answer(
-        my_reports_text(mine, i18n.current_locale), reply_markup=my_reports_keyboard(buttons)
+        my_reports_text(mine, i18n.current_locale), reply_markup=my_reports_keyboard(mine)
     )
 
 
@@ -70,20 +74,16 @@ async def check_command(
 ) -> None:
     if not command.args:
         await state.set_state(FollowUp.code)
-        await message.answer(
-            _("Send the secret code of your report, for example K7QD-3MXA-9TRF-2HWN.")
-        )
+        await message.answer(ask_code_text())
         return
     await _forget_code_message(message)
     await show_by_code(message, command.args, state, reports, i18n)
 
 
 async def ask_code(query: CallbackQuery, state: FSMContext) -> None:
-    await query.answer()
+    await acknowledge(query)
     await state.set_state(FollowUp.code)
-    await query.message.answer(
-        _("Send the secret code of your report, for example K7QD-3MXA-9TRF-2HWN.")
-    )
+    await query.message.answer(ask_code_text())
 
 
 async def code_typed(
@@ -106,15 +106,11 @@ async def show_by_code(
     try:
         report = await reports.find_by_code(code, message.from_user.id)
     except LimitReachedError as exc:
-        await message.answer(
-            _("Too many wrong codes. Try again after {time}.").format(
-                time=format_local_time(exc.retry_at, i18n.current_locale)
-            )
-        )
+        await message.answer(too_many_codes_text(exc.retry_at, i18n.current_locale))
         return
     if report is None:
         # One answer for malformed, unknown and wrong codes alike.
-        await message.answer(_("No report matches this code. Check the code and try again."))
+        await message.answer(no_match_text())
         return
     await state.set_state(None)
     await state.update_data(verified=report.id)
@@ -132,9 +128,9 @@ async def open_mine(
     try:
         report = await reports.owned(callback_data.id, pseudonym)
     except ReportNotFoundError:
-        await query.answer(_("This button is no longer valid."), show_alert=True)
+        await acknowledge(query, button_expired_text(), alert=True)
         return
-    await query.answer()
+    await acknowledge(query)
     await state.update_data(verified=report.id)
     await send_case(query.bot, query.message.chat.id, report, reports, i18n)
 
@@ -170,16 +166,12 @@ async def start_adding(
 ) -> None:
     report = await _authorised(callback_data.id, state, reports, pseudonym)
     if report is None:
-        await query.answer(_("This button is no longer valid."), show_alert=True)
+        await acknowledge(query, button_expired_text(), alert=True)
         return
-    await query.answer()
+    await acknowledge(query)
     await state.set_state(FollowUp.adding)
     await query.message.answer(
-        _(
-            "Write your answer or send files for case {case}. Each message is added to the "
-            "case. Tap Done when you have finished."
-        ).format(case=report.case_number),
-        reply_markup=thread_done_keyboard(),
+        adding_prompt_text(report.case_number), reply_markup=thread_done_keyboard()
     )
 
 
@@ -190,16 +182,12 @@ async def add_to_case(
     report = await _authorised(report_id, state, reports, pseudonym) if report_id else None
     if report is None:
         await state.set_state(None)
-        await message.answer(_("This case cannot be changed any more."), reply_markup=main_menu())
+        await message.answer(case_closed_text(), reply_markup=main_menu())
         return
     files: list[EvidenceFile] = []
     text = message.text or message.caption
     if text and len(text) > MAX_ADDITION:
-        await message.answer(
-            _(
-                "This is too long: {length} characters, at most {maximum} fit. Please shorten it."
-            ).format(length=len(text), maximum=MAX_ADDITION)
-        )
+        await message.answer(addition_too_long_text(len(text), MAX_ADDITION))
         return
     if has_file(message):
         outcome = await take_file(message, message.bot)
@@ -209,15 +197,10 @@ async def add_to_case(
         e = outcome.evidence
         files.append(EvidenceFile(e.kind, e.file_id, e.mime_type, e.cleaned))
     await reports.add_from_reporter(report, text, files)
-    await message.answer(
-        _("Added to case {case}.").format(case=report.case_number),
-        reply_markup=thread_done_keyboard(),
-    )
+    await message.answer(added_text(report.case_number), reply_markup=thread_done_keyboard())
 
 
 async def stop_adding(query: CallbackQuery, state: FSMContext) -> None:
+    await acknowledge(query)
     await state.set_state(None)
-    await query.answer()
-    await query.message.answer(
-        _("Thank you. The moderators will see it."), reply_markup=main_menu()
-    )
+    await query.message.answer(thanks_text(), reply_markup=main_menu())

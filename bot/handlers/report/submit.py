@@ -1,4 +1,9 @@
-"""Submitting the report, and erasing the conversation from the chat afterwards."""
+"""Submitting the report, and erasing the conversation from the chat afterwards.
+
+Submit is safe to press twice and safe to replay after a crash: the filing and the sealed
+confirmation commit together, and the confirmation replaces the summary message in place.
+A replay finds the confirmation still waiting (and delivers it) or already delivered.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +14,18 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 
-from bot.handlers.report.flow import banned_text, flow_of, limit_text
+from bot.handlers.replies import acknowledge
+from bot.handlers.report.flow import flow_of
 from bot.handlers.report.states import ReportFlow
-from bot.keyboards.callbacks import ReportCallback
-from bot.keyboards.common import main_menu
-from bot.keyboards.report import submitted_keyboard
 from bot.services.drafts import DraftService
 from bot.services.limits import LimitReachedError
-from bot.services.reports import (
-    DraftIncompleteError,
-    ReporterBannedError,
-    ReportService,
-    Submitted,
-)
+from bot.services.outbox import Outbox
+from bot.services.reports import DraftIncompleteError, ReporterBannedError, ReportService
+from bot.views.callbacks import ReportAction, ReportCallback
+from bot.views.common import button_expired_text, main_menu
+from bot.views.followup import erased_text, main_menu_text, nothing_to_erase_text, sent_text
+from bot.views.report_flow import banned_text, limit_text
 
 log = logging.getLogger(__name__)
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
@@ -31,11 +33,9 @@ DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 
 def get_router() -> Router:
     router = Router(name="report-submit")
-    router.message.filter(F.chat.type == "private")  # citizens talk to the bot alone
-    router.callback_query.register(
-        submit, ReportFlow.summary, ReportCallback.filter(F.action == "submit")
-    )
-    router.callback_query.register(erase, ReportCallback.filter(F.action == "erase"))
+    on = ReportCallback.filter
+    router.callback_query.register(submit, on(F.action == ReportAction.SUBMIT))
+    router.callback_query.register(erase, on(F.action == ReportAction.ERASE))
     return router
 
 
@@ -44,86 +44,79 @@ async def submit(
     state: FSMContext,
     drafts: DraftService,
     reports: ReportService,
+    outbox: Outbox,
     i18n: I18n,
     pseudonym: str,
 ) -> None:
     flow = flow_of(query, state, drafts, i18n)
+    message_id = query.message.message_id if query.message is not None else None
     draft = await flow.draft()
+    if await state.get_state() != ReportFlow.summary.state or not draft.complete:
+        await _already_filed(query, state, reports, outbox, flow.chat_id, message_id)
+        return
+    # Remembered before filing: after the filing the draft and its trail are gone.
+    trail = [*draft.trail, *([message_id] if message_id else [])]
+    await state.update_data(erase=trail)
     try:
-        result = await reports.submit(draft, query.from_user.id, pseudonym, i18n.current_locale)
+        result = await reports.submit(
+            draft,
+            query.from_user.id,
+            pseudonym,
+            i18n.current_locale,
+            chat_id=flow.chat_id,
+            message_id=message_id,
+        )
     except LimitReachedError as exc:
-        await query.answer()
-        await flow.say(draft, limit_text(exc, i18n.current_locale), reply_markup=main_menu())
+        await acknowledge(query)
+        await flow.say(
+            draft, limit_text(exc.retry_at, i18n.current_locale), reply_markup=main_menu()
+        )
         return
     except ReporterBannedError:
-        await query.answer()
+        await acknowledge(query)
         await flow.say(draft, banned_text(), reply_markup=main_menu())
         return
     except DraftIncompleteError:
-        await query.answer()
+        await acknowledge(query)
         await flow.show(draft.next_step() or "summary", draft)
         return
-    await query.answer(_("Sent."))
-    trail = [*draft.trail]
-    if query.message is not None:
-        await query.message.edit_reply_markup(reply_markup=None)  # no double submit
-    await state.clear()
-    sent = await flow.bot.send_message(
-        flow.chat_id, submitted_text(result), reply_markup=submitted_keyboard()
-    )
-    await state.update_data(erase=[*trail, sent.message_id])
-    await flow.bot.send_message(flow.chat_id, _("Main menu."), reply_markup=main_menu())
+    await acknowledge(query, sent_text())
+    await outbox.deliver_now(result.confirmation)  # if it fails now, the outbox retries
+    await state.set_state(None)
+    await flow.bot.send_message(flow.chat_id, main_menu_text(), reply_markup=main_menu())
 
 
-def submitted_text(result: Submitted) -> str:
-    parts = [
-        _("✅ <b>Your report has been received.</b>"),
-        _("Case number: <code>{case}</code>").format(case=result.report.case_number),
-    ]
-    if result.code:
-        parts += [
-            "",
-            _("Your secret follow-up code:\n<code>{code}</code>").format(code=result.code),
-            _(
-                "Save it now, for example on paper. We show it only once and cannot restore "
-                "it. To check the report later, send /check with this code."
-            ),
-        ]
-    else:
-        parts.append(_("You can follow it with /mytips."))
-    parts += [
-        "",
-        _(
-            "You can also report corruption officially to the Anti-Corruption Agency: "
-            "call 1424 (free of charge)."
-        ),
-        "",
-        _(
-            "If someone else may see your phone, you can delete this conversation from the "
-            "chat with the button below. The report itself stays with us."
-        ),
-    ]
-    return "\n".join(parts)
+async def _already_filed(
+    query: CallbackQuery,
+    state: FSMContext,
+    reports: ReportService,
+    outbox: Outbox,
+    chat_id: int,
+    message_id: int | None,
+) -> None:
+    """A second press, or the same press replayed after a crash: never a second report."""
+    if await state.get_state() == ReportFlow.summary.state:
+        await state.set_state(None)
+    pending = await reports.pending_confirmation(query.from_user.id, chat_id, message_id)
+    if pending is None:
+        await acknowledge(query, button_expired_text(), alert=True)
+        return
+    await acknowledge(query)
+    await outbox.deliver_now(pending)
 
 
 async def erase(query: CallbackQuery, state: FSMContext) -> None:
     ids: list[int] = (await state.get_data()).get("erase") or []
     if not ids or query.message is None:
-        await query.answer(_("There is nothing left to delete."), show_alert=True)
+        await acknowledge(query, nothing_to_erase_text(), alert=True)
         return
-    await query.answer()
+    await acknowledge(query)
     chat_id = query.message.chat.id
-    failed = 0
+    failed = False
     for start in range(0, len(ids), DELETE_BATCH):
         try:
             await query.bot.delete_messages(chat_id, ids[start : start + DELETE_BATCH])
         except TelegramBadRequest:
-            failed += 1  # older than 48 hours or already gone
+            failed = True  # older than 48 hours or already gone
     await state.update_data(erase=None)
-    text = _("The conversation about the report was deleted from this chat.")
-    if failed:
-        text = _(
-            "Some messages could not be deleted: Telegram allows it only within 48 hours. "
-            "You can delete them yourself in the chat."
-        )
-    await query.bot.send_message(chat_id, text, reply_markup=main_menu())
+    await query.bot.send_message(chat_id, erased_text(failed), reply_markup=main_menu())

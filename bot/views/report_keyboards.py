@@ -1,4 +1,4 @@
-"""Keyboards of the report flow and of the follow-up screens."""
+"""Keyboards of the report flow: one per step, and only that step's."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.keyboards.callbacks import CaseCallback, ReportCallback
-from bot.keyboards.common import CHECK
 from bot.services.regions import regions_for_picker
 from bot.services.risk_areas import all_areas
+from bot.views.callbacks import ReportAction, ReportCallback
+from bot.views.common import CHECK
 
 BACK = __("⬅️ Back")
 CANCEL = __("✖️ Cancel")
@@ -26,17 +26,19 @@ SHARE_PHONE = __("📞 Share my phone number")
 
 def _nav_row(skip: bool = False) -> list[InlineKeyboardButton]:
     row = [
-        InlineKeyboardButton(text=str(BACK), callback_data=ReportCallback(action="back").pack())
+        InlineKeyboardButton(
+            text=str(BACK), callback_data=ReportCallback(action=ReportAction.BACK).pack()
+        )
     ]
     if skip:
         row.append(
             InlineKeyboardButton(
-                text=str(SKIP), callback_data=ReportCallback(action="skip").pack()
+                text=str(SKIP), callback_data=ReportCallback(action=ReportAction.SKIP).pack()
             )
         )
     row.append(
         InlineKeyboardButton(
-            text=str(CANCEL), callback_data=ReportCallback(action="cancel").pack()
+            text=str(CANCEL), callback_data=ReportCallback(action=ReportAction.CANCEL).pack()
         )
     )
     return row
@@ -50,7 +52,9 @@ def area_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for area in all_areas():
         label = (CHECK if area.key == current else "") + area.name(locale)
-        builder.button(text=label, callback_data=ReportCallback(action="area", value=area.key))
+        builder.button(
+            text=label, callback_data=ReportCallback(action=ReportAction.AREA, value=area.key)
+        )
     builder.adjust(2)
     builder.row(*_nav_row())
     return builder.as_markup()
@@ -61,7 +65,7 @@ def region_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
     for region in regions_for_picker(locale):
         label = (CHECK if region.code == current else "") + region.name(locale)
         builder.button(
-            text=label, callback_data=ReportCallback(action="region", value=region.code)
+            text=label, callback_data=ReportCallback(action=ReportAction.REGION, value=region.code)
         )
     builder.adjust(2)
     builder.row(*_nav_row())
@@ -77,7 +81,9 @@ def when_keyboard() -> InlineKeyboardMarkup:
         ("earlier", _("Earlier")),
         ("exact", _("📅 Exact date")),
     ):
-        builder.button(text=label, callback_data=ReportCallback(action="when", value=value))
+        builder.button(
+            text=label, callback_data=ReportCallback(action=ReportAction.WHEN, value=value)
+        )
     builder.adjust(2, 2, 1)
     builder.row(*_nav_row())
     return builder.as_markup()
@@ -87,7 +93,11 @@ def evidence_keyboard(has_files: bool) -> InlineKeyboardMarkup:
     done = _("✅ Done, next step") if has_files else _("No files, next step ➡️")
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=done, callback_data=ReportCallback(action="skip").pack())],
+            [
+                InlineKeyboardButton(
+                    text=done, callback_data=ReportCallback(action=ReportAction.SKIP).pack()
+                )
+            ],
             _nav_row()[::2],  # back and cancel
         ]
     )
@@ -123,7 +133,9 @@ def anonymity_keyboard(current: str | None) -> InlineKeyboardMarkup:
         ("open", _("👤 Open")),
     ):
         text = (CHECK if value == current else "") + label
-        builder.button(text=text, callback_data=ReportCallback(action="anon", value=value))
+        builder.button(
+            text=text, callback_data=ReportCallback(action=ReportAction.ANONYMITY, value=value)
+        )
     builder.adjust(1)
     builder.row(*_nav_row())
     return builder.as_markup()
@@ -147,17 +159,19 @@ def summary_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for field, label in EDITABLE:
         builder.button(
-            text="✏️ " + str(label), callback_data=ReportCallback(action="edit", value=field)
+            text="✏️ " + str(label),
+            callback_data=ReportCallback(action=ReportAction.EDIT, value=field),
         )
     builder.adjust(2)
     builder.row(
         InlineKeyboardButton(
-            text=_("✅ Submit the report"), callback_data=ReportCallback(action="submit").pack()
+            text=_("✅ Submit the report"),
+            callback_data=ReportCallback(action=ReportAction.SUBMIT).pack(),
         )
     )
     builder.row(
         InlineKeyboardButton(
-            text=str(CANCEL), callback_data=ReportCallback(action="cancel").pack()
+            text=str(CANCEL), callback_data=ReportCallback(action=ReportAction.CANCEL).pack()
         )
     )
     return builder.as_markup()
@@ -169,66 +183,14 @@ def resume_keyboard() -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text=_("▶️ Continue the draft"),
-                    callback_data=ReportCallback(action="resume").pack(),
+                    callback_data=ReportCallback(action=ReportAction.RESUME).pack(),
                 )
             ],
             [
                 InlineKeyboardButton(
                     text=_("🗑 Discard it and start again"),
-                    callback_data=ReportCallback(action="restart").pack(),
+                    callback_data=ReportCallback(action=ReportAction.RESTART).pack(),
                 )
             ],
-        ]
-    )
-
-
-def submitted_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=_("🗑 Delete this conversation from the chat"),
-                    callback_data=ReportCallback(action="erase").pack(),
-                )
-            ]
-        ]
-    )
-
-
-def case_keyboard(report_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=_("✍️ Answer or add information"),
-                    callback_data=CaseCallback(action="add", id=report_id).pack(),
-                )
-            ]
-        ]
-    )
-
-
-def my_reports_keyboard(items: list[tuple[int, str]]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for report_id, label in items:
-        builder.button(text=label, callback_data=CaseCallback(action="open", id=report_id))
-    builder.adjust(1)
-    builder.row(
-        InlineKeyboardButton(
-            text=_("🔑 Check a report by its code"),
-            callback_data=ReportCallback(action="check").pack(),
-        )
-    )
-    return builder.as_markup()
-
-
-def thread_done_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=_("✅ Done"), callback_data=ReportCallback(action="thread_done").pack()
-                )
-            ]
         ]
     )

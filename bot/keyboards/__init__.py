@@ -1,1 +1,0 @@
-"""Keyboard builders and callback data. Labels arrive translated or come from gettext."""

@@ -1,0 +1,85 @@
+"""Callback data factories. Prefixes and action values are short: callback_data is limited to
+64 bytes, and the packed form of every button already sent must keep working."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LanguageCallback(CallbackData, prefix="lang"):
+    code: str
+
+
+class RegionCallback(CallbackData, prefix="reg"):
+    code: str
+
+
+class ReportAction(StrEnum):
+    """Buttons of the report flow and of the screens around it."""
+
+    AREA = "area"
+    REGION = "region"
+    WHEN = "when"
+    ANONYMITY = "anon"
+    EDIT = "edit"
+    BACK = "back"
+    SKIP = "skip"
+    CANCEL = "cancel"
+    RESUME = "resume"
+    RESTART = "restart"
+    DISCARD = "discard"
+    SUBMIT = "submit"
+    ERASE = "erase"
+    CHECK = "check"
+    THREAD_DONE = "thread_done"
+
+
+class ReportCallback(CallbackData, prefix="rp"):
+    """Report flow buttons: `action` is what to do, `value` a key (area, region, choice)."""
+
+    action: ReportAction
+    value: str = ""
+
+
+class CaseAction(StrEnum):
+    OPEN = "open"
+    ADD = "add"
+
+
+class CaseCallback(CallbackData, prefix="cs"):
+    """A filed report's buttons. The id is re-authorised on every press, never trusted."""
+
+    action: CaseAction
+    id: int
+
+
+class ModAction(StrEnum):
+    """What a moderator's card button does. Scope and role are re-checked on every press."""
+
+    TAKE = "take"
+    STATUS = "status"  # open the status picker
+    CARD = "card"  # back from the picker to the card's own buttons
+    SET = "set"  # set the status in `value`
+    ASK = "ask"
+    NOTE = "note"
+    FILES = "files"
+    PHONE = "phone"
+    TASK = "task"
+    OPEN = "open"  # show the whole case (from the queue)
+
+
+class ModCallback(CallbackData, prefix="md"):
+    action: ModAction
+    id: int
+    value: str = ""
+
+
+class QueueCallback(CallbackData, prefix="q"):
+    page: int
+    order: str = "new"  # new | old
+    status: str = ""
+    who: str = ""  # "" | mine | free
+    region: str = ""
+    area: str = ""

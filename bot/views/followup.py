@@ -1,0 +1,213 @@
+"""What a reporter reads after filing: the confirmation, their case, their list of reports,
+and the answers of the follow-up screens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.db.repositories.reports import Report
+from bot.services.dates import format_day, format_local_time, from_db
+from bot.services.reports import CaseView
+from bot.views.callbacks import CaseAction, CaseCallback, ReportAction, ReportCallback
+from bot.views.labels import area_name, files_label, region_name, status_label
+
+
+def submitted_text(case_number: str, code: str | None) -> str:
+    parts = [
+        _("✅ <b>Your report has been received.</b>"),
+        _("Case number: <code>{case}</code>").format(case=escape(case_number)),
+    ]
+    if code:
+        parts += [
+            "",
+            _("Your secret follow-up code:\n<code>{code}</code>").format(code=escape(code)),
+            _(
+                "Save it now, for example on paper. We show it only once and cannot restore "
+                "it. To check the report later, send /check with this code."
+            ),
+        ]
+    else:
+        parts.append(_("You can follow it with /mytips."))
+    parts += [
+        "",
+        _(
+            "You can also report corruption officially to the Anti-Corruption Agency: "
+            "call 1424 (free of charge)."
+        ),
+        "",
+        _(
+            "If someone else may see your phone, you can delete this conversation from the "
+            "chat with the button below. The report itself stays with us."
+        ),
+    ]
+    return "\n".join(parts)
+
+
+def submitted_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("🗑 Delete this conversation from the chat"),
+                    callback_data=ReportCallback(action=ReportAction.ERASE).pack(),
+                )
+            ]
+        ]
+    )
+
+
+def sent_text() -> str:
+    return _("Sent.")
+
+
+def main_menu_text() -> str:
+    return _("Main menu.")
+
+
+def erased_text(failed: bool) -> str:
+    if failed:
+        return _(
+            "Some messages could not be deleted: Telegram allows it only within 48 hours. "
+            "You can delete them yourself in the chat."
+        )
+    return _("The conversation about the report was deleted from this chat.")
+
+
+def nothing_to_erase_text() -> str:
+    return _("There is nothing left to delete.")
+
+
+def case_text(view: CaseView, locale: str) -> str:
+    report = view.report
+    lines = [
+        _("<b>Case {case}</b>").format(case=report.case_number),
+        _("<b>Status:</b> {status}").format(status=status_label(report.status)),
+        _("<b>Area:</b> {value}").format(value=escape(area_name(report.area, locale))),
+        _("<b>Region:</b> {value}").format(value=escape(region_name(report.region, locale))),
+        _("<b>Filed:</b> {value}").format(
+            value=format_day(from_db(report.created_at).date(), locale)
+        ),
+    ]
+    last = view.history[-1] if view.history else None
+    if last and last.status == "rejected" and last.reason:
+        lines.append(_("<b>Reason:</b> {reason}").format(reason=escape(last.reason)))
+    if last and last.status == "duplicate" and last.duplicate_of:
+        lines.append(_("<b>Same as case:</b> {case}").format(case=escape(last.duplicate_of)))
+    if view.thread:
+        lines += ["", _("<b>Questions and answers</b>")]
+        for item in view.thread:
+            when = format_local_time(from_db(item.created_at), locale)
+            who = _("Moderator") if item.author == "moderator" else _("You")
+            body = escape(item.body or "")
+            if item.files:
+                body = (body + " " if body else "") + "📎 " + files_label(item.files)
+            lines.append(f"<i>{when}</i> · <b>{who}:</b> {body}")
+    return "\n".join(lines)
+
+
+def case_keyboard(report_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("✍️ Answer or add information"),
+                    callback_data=CaseCallback(action=CaseAction.ADD, id=report_id).pack(),
+                )
+            ]
+        ]
+    )
+
+
+def my_reports_text(reports: list[Report], locale: str) -> str:
+    if not reports:
+        return _(
+            "You have no confidential or open reports yet. An anonymous report can be "
+            "checked only with its secret code."
+        )
+    lines = [_("<b>Your reports</b>"), ""]
+    for report in reports:
+        filed = format_day(from_db(report.created_at).date(), locale)
+        lines.append(
+            _("<b>{case}</b> · {date}\n{area} · {status}").format(
+                case=report.case_number,
+                date=filed,
+                area=escape(area_name(report.area, locale)),
+                status=status_label(report.status),
+            )
+        )
+    lines += ["", _("Anonymous reports are not listed here: open them with their code.")]
+    return "\n".join(lines)
+
+
+def my_reports_keyboard(reports: list[Report]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for report in reports:
+        builder.button(
+            text="📄 " + report.case_number,
+            callback_data=CaseCallback(action=CaseAction.OPEN, id=report.id),
+        )
+    builder.adjust(1)
+    builder.row(
+        InlineKeyboardButton(
+            text=_("🔑 Check a report by its code"),
+            callback_data=ReportCallback(action=ReportAction.CHECK).pack(),
+        )
+    )
+    return builder.as_markup()
+
+
+def ask_code_text() -> str:
+    return _("Send the secret code of your report, for example K7QD-3MXA-9TRF-2HWN.")
+
+
+def too_many_codes_text(retry_at: datetime, locale: str) -> str:
+    return _("Too many wrong codes. Try again after {time}.").format(
+        time=format_local_time(retry_at, locale)
+    )
+
+
+def no_match_text() -> str:
+    return _("No report matches this code. Check the code and try again.")
+
+
+def adding_prompt_text(case_number: str) -> str:
+    return _(
+        "Write your answer or send files for case {case}. Each message is added to the "
+        "case. Tap Done when you have finished."
+    ).format(case=case_number)
+
+
+def added_text(case_number: str) -> str:
+    return _("Added to case {case}.").format(case=case_number)
+
+
+def case_closed_text() -> str:
+    return _("This case cannot be changed any more.")
+
+
+def addition_too_long_text(length: int, maximum: int) -> str:
+    return _(
+        "This is too long: {length} characters, at most {maximum} fit. Please shorten it."
+    ).format(length=length, maximum=maximum)
+
+
+def thanks_text() -> str:
+    return _("Thank you. The moderators will see it.")
+
+
+def thread_done_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("✅ Done"),
+                    callback_data=ReportCallback(action=ReportAction.THREAD_DONE).pack(),
+                )
+            ]
+        ]
+    )

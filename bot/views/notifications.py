@@ -1,0 +1,92 @@
+"""Messages the outbox sends, rendered in the recipient's language at send time: what
+reporters are told about their cases, and what moderators are reminded of."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from bot.views.labels import status_label
+
+Rendered = tuple[str, InlineKeyboardMarkup | None]
+
+
+def render(payload: dict[str, Any]) -> Rendered:
+    """The text (and buttons, if any) of a queued notification; unknown kinds raise KeyError."""
+    return KINDS[str(payload.get("kind"))](payload)
+
+
+def _case(payload: dict[str, Any]) -> str:
+    return escape(str(payload.get("case", "")))
+
+
+def _status(payload: dict[str, Any]) -> Rendered:
+    text = _("ℹ️ The status of your report {case} has changed: {status}.").format(
+        case=_case(payload), status=status_label(str(payload.get("status")))
+    )
+    if payload.get("reason"):
+        text += "\n" + _("Reason: {reason}").format(reason=escape(str(payload["reason"])))
+    if payload.get("duplicate_of"):
+        text += "\n" + _("Same as case: {case}").format(case=escape(str(payload["duplicate_of"])))
+    return text, None
+
+
+def _question(payload: dict[str, Any]) -> Rendered:
+    text = _(
+        "❓ A moderator has a question about your report {case}:\n\n{question}\n\n"
+        "Answer with /mytips: open the case and tap «Answer or add information»."
+    ).format(case=_case(payload), question=escape(str(payload.get("question", ""))))
+    return text, None
+
+
+def _banned(_payload: dict[str, Any]) -> Rendered:
+    return _(
+        "A moderator has closed the filing of new reports from your account. Your earlier "
+        "reports stay as they are. You can still call the Anti-Corruption Agency: 1424."
+    ), None
+
+
+def _unbanned(_payload: dict[str, Any]) -> Rendered:
+    return _("You can file reports in the bot again."), None
+
+
+def _untaken(payload: dict[str, Any]) -> Rendered:
+    return _("⏰ Case {case} has waited {hours} h and nobody has taken it. /case {case}").format(
+        case=_case(payload), hours=payload.get("hours")
+    ), None
+
+
+def _stale(payload: dict[str, Any]) -> Rendered:
+    return _(
+        "⏰ Case {case} has waited {days} days for more information from the reporter. "
+        "Consider closing it or asking again. /case {case}"
+    ).format(case=_case(payload), days=payload.get("days")), None
+
+
+def _daily(payload: dict[str, Any]) -> Rendered:
+    return _(
+        "☀️ <b>Good morning.</b> In your regions: {open} open cases, {overdue} waiting over "
+        "48 hours, {new} new in the last day, {mine} assigned to you. /queue"
+    ).format(**{key: payload.get(key, 0) for key in ("open", "overdue", "new", "mine")}), None
+
+
+def _answered(payload: dict[str, Any]) -> Rendered:
+    return _(
+        "✍️ The reporter of case {case} has answered or added information. /case {case}"
+    ).format(case=_case(payload)), None
+
+
+KINDS: dict[str, Callable[[dict[str, Any]], Rendered]] = {
+    "status": _status,
+    "question": _question,
+    "banned": _banned,
+    "unbanned": _unbanned,
+    "mod_untaken": _untaken,
+    "mod_stale": _stale,
+    "mod_daily": _daily,
+    "mod_answered": _answered,
+}
