@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,35 @@ from bot.i18n import create_i18n
 from tests.fake_session import FakeBot, FakeSession
 
 TEST_SECRET = "11" * 32
+CLOCK_START = datetime(2026, 11, 23, 14, 37, 12, tzinfo=UTC)
+
+
+class Clock:
+    """A `now()` that tests move by hand; services take it instead of the real time."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+    def set(self, **delta: float) -> None:
+        """Put the clock at its start plus `delta`."""
+        self.now = self.start + timedelta(**delta)
+
+
+@pytest.fixture
+def clock_start() -> datetime:
+    """Override in a module to start its clock elsewhere."""
+    return CLOCK_START
+
+
+@pytest.fixture
+def clock(clock_start: datetime) -> Clock:
+    return Clock(clock_start)
 
 
 @pytest.fixture(autouse=True)

@@ -412,12 +412,7 @@ class ModerationService:
             await self._outbox.enqueue(report.reporter, payload)
 
     async def _refresh_cards(self, report: Report) -> None:
-        """One refresh per case waits at a time; it draws the case as it is when sent."""
-        await self._outbox.enqueue(
-            CARDS_RECIPIENT,
-            {"kind": "card_refresh", "report_id": report.id},
-            dedupe=f"card_refresh:{report.id}",
-        )
+        await refresh_cards(self._outbox, report.id)
 
     async def _touch(
         self, moderator: Moderator, report: Report, action: str, old: object, new: object
@@ -444,6 +439,16 @@ class ModerationService:
         return fresh
 
 
+async def refresh_cards(outbox: Outbox, report_id: int) -> None:
+    """Queue a redraw of every copy of a case's card. One waits per case at a time; it draws
+    the case as it is when sent, so several changes in a row cost one edit per copy."""
+    await outbox.enqueue(
+        CARDS_RECIPIENT,
+        {"kind": "card_refresh", "report_id": report_id},
+        dedupe=f"card_refresh:{report_id}",
+    )
+
+
 class ModeratorAlerts:
     """A new report becomes a card: in the moderators' group, or privately to each moderator
     of its region. Queued in the filing's transaction, so a 429 or a crash loses no card.
@@ -465,7 +470,9 @@ class ModeratorAlerts:
             await self._outbox.enqueue(moderator.pseudonym, payload)
 
     async def reporter_added(self, report: Report) -> None:
-        """The reporter answered or added files: whoever holds the case hears of it."""
+        """The reporter answered or added files: the cards are redrawn, and whoever holds the
+        case hears of it."""
+        await refresh_cards(self._outbox, report.id)
         holder = await self._moderators.get(report.assignee) if report.assignee else None
         if holder is not None and holder.active:
             await self._outbox.enqueue(

@@ -30,7 +30,7 @@ from bot.db.repositories.reports import (
     StatusChange,
     ThreadMessage,
 )
-from bot.domain import CARDS_RECIPIENT, DIRECT_PREFIX, Priority
+from bot.domain import DIRECT_PREFIX, Priority
 from bot.services import codes
 from bot.services.dates import coarse_hour, to_db
 from bot.services.drafts import DraftService, ReportDraft
@@ -273,16 +273,11 @@ class ReportService:
         self, report: Report, text: str | None, files: list[EvidenceFile]
     ) -> None:
         """An answer to a question, or more information, attached to the case thread; the
-        cards are redrawn and whoever holds the case is told, in the same transaction."""
+        moderators are told (see `CaseAlerts`) in the same transaction."""
         at = to_db(coarse_hour(self._now()))
         async with self._db.transaction():
             await self._reports.add_message(report.id, "reporter", "answer", text, None, at, files)
             await self._audit.add(at, None, None, "reporter_added", report.id)
-            await self._outbox.enqueue(
-                CARDS_RECIPIENT,
-                {"kind": "card_refresh", "report_id": report.id},
-                dedupe=f"card_refresh:{report.id}",
-            )
             if self.alerts is not None:
                 await self.alerts.reporter_added(report)
         if report.anonymity == "anonymous":

@@ -36,7 +36,7 @@ class Citizen:
         self.emu.send_text(self.id, text)
         return await self._next(after, expect)
 
-    async def tap(self, callback_data: str, *, expect: str | None = None) -> dict[str, Any]:
+    async def _press(self, callback_data: str) -> int:
         """Tap the newest bot message that carries this button, once it has arrived."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 20
@@ -44,8 +44,12 @@ class Citizen:
             if loop.time() > deadline:
                 raise AssertionError(f"no visible button {callback_data!r}")
             await asyncio.sleep(0.05)
-        after = self._mark()
         self.emu.press_button(self.id, message["message_id"], callback_data)
+        return int(message["message_id"])
+
+    async def tap(self, callback_data: str, *, expect: str | None = None) -> dict[str, Any]:
+        after = self._mark()
+        await self._press(callback_data)
         return await self._next(after, expect)
 
     async def tap_and_read(self, callback_data: str, *, expect: str) -> dict[str, Any]:
@@ -53,12 +57,7 @@ class Citizen:
         is) or a newer one reads `expect`."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 20
-        while (message := self._with_button(callback_data)) is None:
-            if loop.time() > deadline:
-                raise AssertionError(f"no visible button {callback_data!r}")
-            await asyncio.sleep(0.05)
-        tapped = message["message_id"]
-        self.emu.press_button(self.id, tapped, callback_data)
+        tapped = await self._press(callback_data)
         while True:
             for shown in self.emu.bot_messages(self.id):
                 if shown["message_id"] >= tapped and expect in (shown.get("text") or ""):

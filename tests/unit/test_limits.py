@@ -24,6 +24,7 @@ from bot.services.limits import (
     LimitReachedError,
     Limits,
 )
+from tests.conftest import Clock
 
 ALICE = 987654321
 BOB = 123456789
@@ -32,17 +33,6 @@ START = datetime(2026, 11, 23, 14, 37, 12, tzinfo=UTC)
 FIRST_FREE = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 KINDS = ["anonymous", "confidential", "open"]
 MIXED = ["confidential", "anonymous", "open", "anonymous", "confidential"]
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 class Reporter:
@@ -106,8 +96,8 @@ class Reporter:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START)
+def clock_start() -> datetime:
+    return START
 
 
 @pytest.fixture

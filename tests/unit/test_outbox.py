@@ -17,24 +17,13 @@ from bot.db.repositories.outbox import OutboxRepository
 from bot.services import outbox as outbox_module
 from bot.services.dates import to_db
 from bot.services.outbox import MAX_ATTEMPTS, Outbox, RecipientGoneError, RetryLaterError
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, Clock
 
 START = datetime(2026, 11, 23, 14, 37, 12, tzinfo=UTC)
 SPACING = 0.05
 ALICE = "a" * 32
 BOB = "b" * 32
 SECRET_TEXT = "SECRET-QUESTION-7f3a: кто взял деньги?"
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 class FakeSend:
@@ -71,8 +60,8 @@ def spacing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START)
+def clock_start() -> datetime:
+    return START
 
 
 @pytest.fixture

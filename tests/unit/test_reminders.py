@@ -16,26 +16,15 @@ from bot.db.repositories.outbox import OutboxRepository
 from bot.services.dates import to_db
 from bot.services.outbox import Outbox
 from bot.services.reminders import Reminders
+from tests.conftest import Clock
 
 T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)  # reports are created to the hour
 FAR_FUTURE = "9999-12-31T00:00:00Z"
 
 
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, **delta: float) -> None:
-        """Put the clock at T0 + delta."""
-        self.now = T0 + timedelta(**delta)
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(T0)
+def clock_start() -> datetime:
+    return T0
 
 
 @pytest.fixture

@@ -21,15 +21,16 @@ from bot.db.repositories.outbox import OutboxRepository
 from bot.scheduler import DAILY_JOB_ID, DUE_JOB_ID, catch_up, create_scheduler
 from bot.services.outbox import Outbox
 from bot.services.reminders import Reminders
-from tests.unit.test_reminders import Clock, add_moderator, add_report, queued
+from tests.conftest import Clock
+from tests.unit.test_reminders import add_moderator, add_report, queued
 
 ALMATY = ZoneInfo("Asia/Almaty")
 TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 11, 23, 5, 0, tzinfo=UTC))  # 10:00 in Almaty
+def clock_start() -> datetime:
+    return datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 10:00 in Almaty
 
 
 @pytest.fixture

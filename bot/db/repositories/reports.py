@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 
 from bot.db.connection import Database
 
@@ -17,8 +17,10 @@ class EvidenceFile:
     cleaned: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class NewReport:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportFields:
+    """What the reporter gave, and what filing adds before the case has a number."""
+
     region: str
     area: str
     settlement: str
@@ -36,31 +38,18 @@ class NewReport:
     code_salt: bytes | None
     code_hash: bytes | None
     created_at: str
-    evidence: Sequence[EvidenceFile] = field(default_factory=tuple)
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewReport(ReportFields):
+    evidence: Sequence[EvidenceFile] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report(ReportFields):
     id: int
     case_number: str
-    region: str
-    area: str
-    settlement: str
-    description: str
-    occurred: str
-    involved: str | None
-    amount: int | None
-    latitude: float | None
-    longitude: float | None
-    anonymity: str
-    reporter: str | None
-    phone_enc: bytes | None
-    locale: str
-    code_locator: str | None
-    code_salt: bytes | None
-    code_hash: bytes | None
     status: str
-    created_at: str
     assignee: int | None = None  # moderators.id
     first_response_at: str | None = None
     updated_at: str | None = None
@@ -85,8 +74,11 @@ class ThreadMessage:
     files: int = 0
 
 
+_REPORT_COLUMNS = tuple(f.name for f in fields(Report))
+
+
 def report_from_row(row: sqlite3.Row) -> Report:
-    return Report(**{name: row[name] for name in Report.__slots__})  # type: ignore[attr-defined]
+    return Report(**{name: row[name] for name in _REPORT_COLUMNS})
 
 
 def format_case_number(region: str, serial: int) -> str:

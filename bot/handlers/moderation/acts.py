@@ -11,10 +11,12 @@ from bot.db.repositories.reports import Report
 from bot.services.moderation import ModerationService
 from bot.views.moderation import (
     assigned_text,
+    banned_reply,
     note_saved_text,
     question_sent_text,
     status_set_text,
     taken_text,
+    unbanned_reply,
 )
 
 
@@ -57,3 +59,17 @@ async def note(
 ) -> str:
     await moderation.note(moderator, report, text)
     return note_saved_text()
+
+
+async def ban(
+    moderation: ModerationService, moderator: Moderator, report: Report, _rest: str
+) -> str:
+    await moderation.ban(moderator, report)
+    return banned_reply(report.case_number)
+
+
+async def unban(
+    moderation: ModerationService, moderator: Moderator, report: Report, _rest: str
+) -> str:
+    await moderation.unban(moderator, report)
+    return unbanned_reply(report.case_number)

@@ -1,21 +1,25 @@
-"""The buttons of a case card: one handler per action. Every press is re-authorised, and the
-pressed message is remembered as a live copy of the card, so it is kept in step too."""
+"""The buttons of a case card: one handler per action.
+
+A middleware re-authorises every press before any handler runs (a refusal is answered and
+audited there), hands the handler the `moderator` and the `report`, and remembers the pressed
+message as a live copy of the card, so that a copy posted just before a crash is kept in step
+too. "Open" buttons sit on the queue, not on a card, but are authorised the same way."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from aiogram import F, Router
+from aiogram import BaseMiddleware, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, ForceReply
+from aiogram.types import CallbackQuery, ForceReply, TelegramObject
 
-from bot.config import Settings
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.reports import Report
 from bot.handlers.moderation import acts
 from bot.handlers.moderation.access import polite_no, refuse
-from bot.handlers.moderation.casefile import chat_key
+from bot.handlers.moderation.casefile import chat_key, open_case
 from bot.handlers.moderation.evidence import send_evidence
 from bot.handlers.moderation.states import ModInput
 from bot.handlers.replies import acknowledge
@@ -37,6 +41,7 @@ from bot.views.moderation import (
 
 def get_router() -> Router:
     router = Router(name="moderation-buttons")
+    router.callback_query.middleware(CardPress())
     on = ModCallback.filter
     router.callback_query.register(take, on(F.action == ModAction.TAKE))
     router.callback_query.register(status_picker, on(F.action == ModAction.STATUS))
@@ -47,93 +52,73 @@ def get_router() -> Router:
     router.callback_query.register(files, on(F.action == ModAction.FILES))
     router.callback_query.register(phone, on(F.action == ModAction.PHONE))
     router.callback_query.register(task, on(F.action == ModAction.TASK))
+    router.callback_query.register(open_case, on(F.action == ModAction.OPEN))
     # A moderator button whose data does not even parse was forged: refuse it and audit it.
     router.callback_query.register(forged, F.data.startswith(ModCallback.__prefix__ + ":"))
     return router
 
 
-async def _pressed(
-    query: CallbackQuery,
-    callback_data: ModCallback,
-    moderation: ModerationService,
-    settings: Settings,
-    pseudonym: str | None,
-) -> tuple[Moderator, Report] | None:
-    """The moderator and the case, if this press is allowed; otherwise a polite no."""
-    moderator = await moderation.moderator(pseudonym) if pseudonym else None
-    try:
-        report = await moderation.case_for(
-            moderator, callback_data.id, action=callback_data.action, actor_key=pseudonym
-        )
-    except NotAllowedError:
-        await polite_no(query)
-        return None
-    assert moderator is not None and pseudonym is not None
-    if query.message is not None:
-        # A copy posted just before a crash was never recorded: the first press adopts it.
-        chat = query.message.chat
-        key = chat_key(chat, settings, pseudonym)
-        await moderation.remember_card(report.id, key, chat.id, query.message.message_id)
-    return moderator, report
+class CardPress(BaseMiddleware):
+    """Runs after a button's handler is chosen: only an allowed press reaches it."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        callback_data = data.get("callback_data")
+        if not isinstance(event, CallbackQuery) or not isinstance(callback_data, ModCallback):
+            return await handler(event, data)  # the forged-data handler
+        moderation: ModerationService = data["moderation"]
+        pseudonym: str | None = data.get("pseudonym")
+        moderator = await moderation.moderator(pseudonym) if pseudonym else None
+        try:
+            report = await moderation.case_for(
+                moderator, callback_data.id, action=callback_data.action, actor_key=pseudonym
+            )
+        except NotAllowedError:
+            await polite_no(event)
+            return None
+        assert moderator is not None and pseudonym is not None
+        if event.message is not None and callback_data.action != ModAction.OPEN:
+            chat = event.message.chat
+            key = chat_key(chat, data["settings"], pseudonym)
+            await moderation.remember_card(report.id, key, chat.id, event.message.message_id)
+        data["moderator"], data["report"] = moderator, report
+        return await handler(event, data)
 
 
 async def take(
-    query: CallbackQuery,
-    callback_data: ModCallback,
-    moderation: ModerationService,
-    settings: Settings,
-    pseudonym: str | None,
+    query: CallbackQuery, moderator: Moderator, report: Report, moderation: ModerationService
 ) -> None:
-    if (pressed := await _pressed(query, callback_data, moderation, settings, pseudonym)) is None:
-        return
     try:
-        reply = await acts.take(moderation, *pressed)
+        reply = await acts.take(moderation, moderator, report)
     except InvalidActionError as exc:
         await acknowledge(query, invalid_text(exc.reason), alert=True)
         return
     await acknowledge(query, reply)
 
 
-async def status_picker(
-    query: CallbackQuery,
-    callback_data: ModCallback,
-    moderation: ModerationService,
-    settings: Settings,
-    pseudonym: str | None,
-) -> None:
-    if (pressed := await _pressed(query, callback_data, moderation, settings, pseudonym)) is None:
-        return
+async def status_picker(query: CallbackQuery, report: Report) -> None:
     await acknowledge(query)
-    await query.message.edit_reply_markup(reply_markup=status_keyboard(pressed[1]))
+    await query.message.edit_reply_markup(reply_markup=status_keyboard(report))
 
 
-async def back_to_card(
-    query: CallbackQuery,
-    callback_data: ModCallback,
-    moderation: ModerationService,
-    settings: Settings,
-    pseudonym: str | None,
-) -> None:
-    if (pressed := await _pressed(query, callback_data, moderation, settings, pseudonym)) is None:
-        return
+async def back_to_card(query: CallbackQuery, report: Report, reports: ReportService) -> None:
     await acknowledge(query)
-    snapshot = await moderation.card_snapshot(pressed[1].id)
-    if snapshot is not None:
-        markup = card_keyboard(snapshot.report, snapshot.evidence)
-        await query.message.edit_reply_markup(reply_markup=markup)
+    evidence = (await reports.view(report)).evidence_count
+    await query.message.edit_reply_markup(reply_markup=card_keyboard(report, evidence))
 
 
 async def set_status(
     query: CallbackQuery,
     callback_data: ModCallback,
     state: FSMContext,
+    moderator: Moderator,
+    report: Report,
     moderation: ModerationService,
-    settings: Settings,
-    pseudonym: str | None,
 ) -> None:
-    if (pressed := await _pressed(query, callback_data, moderation, settings, pseudonym)) is None:
-        return
-    moderator, report = pressed
     wanted = callback_data.value
     # A rejection needs a reason and a duplicate needs the other case: ask for it first.
     if wanted == "rejected":
@@ -150,30 +135,12 @@ async def set_status(
     await acknowledge(query, status_label(wanted))
 
 
-async def ask(
-    query: CallbackQuery,
-    callback_data: ModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    settings: Settings,
-    pseudonym: str | None,
-) -> None:
-    if (pressed := await _pressed(query, callback_data, moderation, settings, pseudonym)) is None:
-        return
-    await _prompt(query, state, pressed[1], ModInput.question, ask_prompt)
+async def ask(query: CallbackQuery, state: FSMContext, report: Report) -> None:
+    await _prompt(query, state, report, ModInput.question, ask_prompt)
 
 
-async def note(
-    query: CallbackQuery,
-    callback_data: ModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    settings: Settings,
-    pseudonym: str | None,
-) -> None:
-    if (pressed := await _pressed(query, callback_data, moderation, settings, pseudonym)) is None:
-        return
-    await _prompt(query, state, pressed[1], ModInput.note, note_prompt)
+async def note(query: CallbackQuery, state: FSMContext, report: Report) -> None:
+    await _prompt(query, state, report, ModInput.note, note_prompt)
 
 
 async def _prompt(
@@ -191,48 +158,24 @@ async def _prompt(
     await query.message.answer(text(report.case_number), reply_markup=ForceReply(selective=True))
 
 
-async def files(
-    query: CallbackQuery,
-    callback_data: ModCallback,
-    moderation: ModerationService,
-    reports: ReportService,
-    settings: Settings,
-    pseudonym: str | None,
-) -> None:
-    if (pressed := await _pressed(query, callback_data, moderation, settings, pseudonym)) is None:
-        return
+async def files(query: CallbackQuery, report: Report, reports: ReportService) -> None:
     await acknowledge(query)
-    report = pressed[1]
     evidence = await reports.evidence(report.id)
     await send_evidence(query.bot, query.message.chat.id, report, evidence)
 
 
 async def phone(
-    query: CallbackQuery,
-    callback_data: ModCallback,
-    moderation: ModerationService,
-    settings: Settings,
-    pseudonym: str | None,
+    query: CallbackQuery, moderator: Moderator, report: Report, moderation: ModerationService
 ) -> None:
-    if (pressed := await _pressed(query, callback_data, moderation, settings, pseudonym)) is None:
-        return
     try:
-        number = await moderation.reveal_phone(*pressed)
+        number = await moderation.reveal_phone(moderator, report)
     except InvalidActionError as exc:
         await acknowledge(query, invalid_text(exc.reason), alert=True)
         return
     await acknowledge(query, phone_text(number), alert=True)
 
 
-async def task(
-    query: CallbackQuery,
-    callback_data: ModCallback,
-    moderation: ModerationService,
-    settings: Settings,
-    pseudonym: str | None,
-) -> None:
-    if await _pressed(query, callback_data, moderation, settings, pseudonym) is None:
-        return
+async def task(query: CallbackQuery) -> None:
     await acknowledge(query, task_soon_text(), alert=True)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Chat, Message
 from aiogram.utils.i18n import I18n
@@ -12,13 +12,13 @@ from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.reports import Report
 from bot.delivery.cards import CardDesk
 from bot.delivery.names import ModeratorNames
-from bot.handlers.moderation.access import IsModerator, polite_no
+from bot.handlers.moderation.access import IsModerator
 from bot.handlers.replies import acknowledge
 from bot.services.moderation import GROUP_CHAT_KEY, ModerationService, NotAllowedError
 from bot.services.regions import region_from_text
 from bot.services.reports import ReportService
 from bot.services.risk_areas import get_area
-from bot.views.callbacks import ModAction, ModCallback, QueueCallback
+from bot.views.callbacks import QueueCallback
 from bot.views.moderation import (
     AuditLine,
     audit_text,
@@ -46,7 +46,6 @@ def get_router() -> Router:
     router.message.register(queue, Command("queue"), mod)
     router.callback_query.register(queue_page, QueueCallback.filter(), mod)
     router.message.register(case, Command("case"), mod)
-    router.callback_query.register(open_case, ModCallback.filter(F.action == ModAction.OPEN))
     router.message.register(audit, Command("audit"), mod)
     return router
 
@@ -155,25 +154,18 @@ async def case(
 
 async def open_case(
     query: CallbackQuery,
-    callback_data: ModCallback,
-    moderation: ModerationService,
+    report: Report,
     reports: ReportService,
+    moderation: ModerationService,
     cards: CardDesk,
     settings: Settings,
     i18n: I18n,
-    pseudonym: str | None,
+    pseudonym: str,
 ) -> None:
-    moderator = await moderation.moderator(pseudonym) if pseudonym else None
-    try:
-        report = await moderation.case_for(
-            moderator, callback_data.id, action=ModAction.OPEN, actor_key=pseudonym
-        )
-    except NotAllowedError:
-        await polite_no(query)
-        return
+    """A case picked from the queue (a card button: the press is authorised like the others)."""
     await acknowledge(query)
     chat = query.message.chat
-    key = chat_key(chat, settings, pseudonym or "")
+    key = chat_key(chat, settings, pseudonym)
     await show_case(query.bot, chat.id, key, report, moderation, reports, cards, i18n)
 
 

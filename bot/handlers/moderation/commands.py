@@ -1,4 +1,7 @@
-"""Moderators' typed acts: /status, /ask, /note, /assign, /ban and /unban."""
+"""Moderators' typed acts on one case: /status, /ask, /note, /assign, /ban and /unban.
+
+Each is `/command <case number> [words]`: one handler finds the case (refusing and auditing
+what is outside the moderator's regions) and runs the act named by the command."""
 
 from __future__ import annotations
 
@@ -14,105 +17,28 @@ from bot.handlers.moderation import acts
 from bot.handlers.moderation.access import IsModerator
 from bot.handlers.moderation.casefile import STATUS_WORDS, case_from_args
 from bot.services.moderation import InvalidActionError, ModerationService
-from bot.views.moderation import (
-    banned_reply,
-    invalid_text,
-    no_such_moderator_text,
-    status_usage_text,
-    unbanned_reply,
-)
+from bot.views.moderation import invalid_text, no_such_moderator_text, status_usage_text
 
-CaseAct = Callable[[Report, str], Awaitable[str]]
+CaseAct = Callable[[ModerationService, Moderator, Report, str], Awaitable[str]]
 
 
-def get_router() -> Router:
-    router = Router(name="moderation-commands")
-    mod = IsModerator()
-    router.message.register(status, Command("status"), mod)
-    router.message.register(ask, Command("ask"), mod)
-    router.message.register(note, Command("note"), mod)
-    router.message.register(assign, Command("assign"), mod)
-    router.message.register(ban, Command("ban"), mod)
-    router.message.register(unban, Command("unban"), mod)
-    return router
+async def _status(
+    moderation: ModerationService, moderator: Moderator, report: Report, rest: str
+) -> str:
+    word, _sep, comment = rest.partition(" ")
+    new_status = STATUS_WORDS.get(word.lower())
+    if new_status is None:
+        return status_usage_text()
+    return await acts.set_status(moderation, moderator, report, new_status, comment)
 
 
-async def _on_case(
-    message: Message,
-    command: CommandObject,
-    moderator: Moderator,
-    moderation: ModerationService,
-    pseudonym: str | None,
-    act: CaseAct,
-) -> None:
-    """Find the case named in the command, run the act on it, and reply."""
-    report, rest = await case_from_args(message, command, moderator, moderation, pseudonym)
-    if report is None:
-        return
-    try:
-        reply = await act(report, rest)
-    except InvalidActionError as exc:
-        reply = invalid_text(exc.reason)
-    await message.reply(reply)
-
-
-async def status(
-    message: Message,
-    command: CommandObject,
-    moderator: Moderator,
-    moderation: ModerationService,
-    pseudonym: str | None,
-) -> None:
-    async def act(report: Report, rest: str) -> str:
-        word, _sep, comment = rest.partition(" ")
-        new_status = STATUS_WORDS.get(word.lower())
-        if new_status is None:
-            return status_usage_text()
-        return await acts.set_status(moderation, moderator, report, new_status, comment)
-
-    await _on_case(message, command, moderator, moderation, pseudonym, act)
-
-
-async def ask(
-    message: Message,
-    command: CommandObject,
-    moderator: Moderator,
-    moderation: ModerationService,
-    pseudonym: str | None,
-) -> None:
-    async def act(report: Report, rest: str) -> str:
-        return await acts.ask(moderation, moderator, report, rest)
-
-    await _on_case(message, command, moderator, moderation, pseudonym, act)
-
-
-async def note(
-    message: Message,
-    command: CommandObject,
-    moderator: Moderator,
-    moderation: ModerationService,
-    pseudonym: str | None,
-) -> None:
-    async def act(report: Report, rest: str) -> str:
-        return await acts.note(moderation, moderator, report, rest)
-
-    await _on_case(message, command, moderator, moderation, pseudonym, act)
-
-
-async def assign(
-    message: Message,
-    command: CommandObject,
-    moderator: Moderator,
-    moderation: ModerationService,
-    pseudonym: str | None,
-) -> None:
-    async def act(report: Report, rest: str) -> str:
-        target = await _moderator_named(rest, moderator, moderation)
-        if target is None:
-            return no_such_moderator_text()
-        return await acts.assign(moderation, moderator, report, target)
-
-    await _on_case(message, command, moderator, moderation, pseudonym, act)
+async def _assign(
+    moderation: ModerationService, moderator: Moderator, report: Report, rest: str
+) -> str:
+    target = await _moderator_named(rest, moderator, moderation)
+    if target is None:
+        return no_such_moderator_text()
+    return await acts.assign(moderation, moderator, report, target)
 
 
 async def _moderator_named(
@@ -127,29 +53,34 @@ async def _moderator_named(
     return await moderation.moderator(found) if found else None
 
 
-async def ban(
+ACTS: dict[str, CaseAct] = {
+    "status": _status,
+    "ask": acts.ask,
+    "note": acts.note,
+    "assign": _assign,
+    "ban": acts.ban,
+    "unban": acts.unban,
+}
+
+
+def get_router() -> Router:
+    router = Router(name="moderation-commands")
+    router.message.register(on_case, Command(*ACTS), IsModerator())
+    return router
+
+
+async def on_case(
     message: Message,
     command: CommandObject,
     moderator: Moderator,
     moderation: ModerationService,
     pseudonym: str | None,
 ) -> None:
-    async def act(report: Report, _rest: str) -> str:
-        await moderation.ban(moderator, report)
-        return banned_reply(report.case_number)
-
-    await _on_case(message, command, moderator, moderation, pseudonym, act)
-
-
-async def unban(
-    message: Message,
-    command: CommandObject,
-    moderator: Moderator,
-    moderation: ModerationService,
-    pseudonym: str | None,
-) -> None:
-    async def act(report: Report, _rest: str) -> str:
-        await moderation.unban(moderator, report)
-        return unbanned_reply(report.case_number)
-
-    await _on_case(message, command, moderator, moderation, pseudonym, act)
+    report, rest = await case_from_args(message, command, moderator, moderation, pseudonym)
+    if report is None:
+        return
+    try:
+        reply = await ACTS[command.command](moderation, moderator, report, rest)
+    except InvalidActionError as exc:
+        reply = invalid_text(exc.reason)
+    await message.reply(reply)

@@ -37,17 +37,25 @@ from bot.views.report_flow import (
     phone_saved_text,
 )
 
+# Button answers: the draft field each sets, its step, and whether a value is on offer (a
+# forged or stale button carries one that is not).
+CHOICES: dict[ReportAction, tuple[str, str, Callable[[str], bool]]] = {
+    ReportAction.AREA: ("area", "area", lambda value: get_area(value) is not None),
+    ReportAction.REGION: ("region", "region", lambda value: get_region(value) is not None),
+    ReportAction.WHEN: ("occurred", "when", lambda value: value in WHEN_CHOICES),
+    ReportAction.ANONYMITY: ("anonymity", "anonymity", lambda value: value in ANONYMITY_LEVELS),
+}
+EXACT_DATE = "exact"
+
 
 def get_router() -> Router:
     router = Router(name="report-answers")
     on = ReportCallback.filter
-    router.callback_query.register(choose_area, ReportFlow.area, on(F.action == ReportAction.AREA))
-    router.callback_query.register(
-        choose_region, ReportFlow.region, on(F.action == ReportAction.REGION)
-    )
+    router.callback_query.register(choose, ReportFlow.area, on(F.action == ReportAction.AREA))
+    router.callback_query.register(choose, ReportFlow.region, on(F.action == ReportAction.REGION))
     router.callback_query.register(choose_when, ReportFlow.when, on(F.action == ReportAction.WHEN))
     router.callback_query.register(
-        choose_anonymity, ReportFlow.anonymity, on(F.action == ReportAction.ANONYMITY)
+        choose, ReportFlow.anonymity, on(F.action == ReportAction.ANONYMITY)
     )
     router.message.register(type_settlement, ReportFlow.settlement, *TYPED)
     router.message.register(type_description, ReportFlow.description, *TYPED)
@@ -59,51 +67,25 @@ def get_router() -> Router:
     return router
 
 
-# Buttons
-
-
-async def _choose(
+async def choose(
     query: CallbackQuery,
+    callback_data: ReportCallback,
     state: FSMContext,
     drafts: DraftService,
     i18n: I18n,
-    step: str,
-    value: str,
-    valid: bool,
 ) -> None:
-    """A button answer: refuse a forged or stale value, otherwise store it and move on."""
-    if not valid:
+    """A button answer: refuse a value that is not on offer, otherwise store it, move on."""
+    field, step, offered = CHOICES[callback_data.action]
+    if not offered(callback_data.value):
         await acknowledge(query, button_expired_text(), alert=True)
         return
     await acknowledge(query)
     flow = flow_of(query, state, drafts, i18n)
     draft = await flow.draft()
-    setattr(draft, step, value)
-    if step == "anonymity" and value != "open":
+    setattr(draft, field, callback_data.value)
+    if field == "anonymity" and callback_data.value != "open":
         draft.phone = None  # never keep a number the report does not need
     await flow.answered(step, draft)
-
-
-async def choose_area(
-    query: CallbackQuery,
-    callback_data: ReportCallback,
-    state: FSMContext,
-    drafts: DraftService,
-    i18n: I18n,
-) -> None:
-    value = callback_data.value
-    await _choose(query, state, drafts, i18n, "area", value, get_area(value) is not None)
-
-
-async def choose_region(
-    query: CallbackQuery,
-    callback_data: ReportCallback,
-    state: FSMContext,
-    drafts: DraftService,
-    i18n: I18n,
-) -> None:
-    value = callback_data.value
-    await _choose(query, state, drafts, i18n, "region", value, get_region(value) is not None)
 
 
 async def choose_when(
@@ -113,30 +95,12 @@ async def choose_when(
     drafts: DraftService,
     i18n: I18n,
 ) -> None:
-    if callback_data.value == "exact":
-        await acknowledge(query)
-        flow = flow_of(query, state, drafts, i18n)
-        await flow.show("when_date", await flow.draft())
-        return
-    if callback_data.value not in WHEN_CHOICES:
-        await acknowledge(query, button_expired_text(), alert=True)
+    if callback_data.value != EXACT_DATE:
+        await choose(query, callback_data, state, drafts, i18n)
         return
     await acknowledge(query)
     flow = flow_of(query, state, drafts, i18n)
-    draft = await flow.draft()
-    draft.occurred = callback_data.value
-    await flow.answered("when", draft)
-
-
-async def choose_anonymity(
-    query: CallbackQuery,
-    callback_data: ReportCallback,
-    state: FSMContext,
-    drafts: DraftService,
-    i18n: I18n,
-) -> None:
-    value = callback_data.value
-    await _choose(query, state, drafts, i18n, "anonymity", value, value in ANONYMITY_LEVELS)
+    await flow.show("when_date", await flow.draft())
 
 
 # Typed answers

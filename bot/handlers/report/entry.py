@@ -45,9 +45,9 @@ def get_router() -> Router:
     in_flow = StateFilter(ReportFlow)
     router.callback_query.register(back, in_flow, on(F.action == ReportAction.BACK))
     router.callback_query.register(skip, in_flow, on(F.action == ReportAction.SKIP))
-    router.message.register(back_typed, in_flow, F.text == BACK)
-    router.message.register(cancel_typed, in_flow, F.text == CANCEL)
-    router.message.register(skip_typed, in_flow, F.text == SKIP)
+    router.message.register(back, in_flow, F.text == BACK)
+    router.message.register(cancel, in_flow, F.text == CANCEL)
+    router.message.register(skip, in_flow, F.text == SKIP)
     return router
 
 
@@ -113,20 +113,23 @@ async def discard(query: CallbackQuery, state: FSMContext, drafts: DraftService)
     await query.message.answer(draft_deleted_text(), reply_markup=main_menu())
 
 
-async def back(query: CallbackQuery, state: FSMContext, drafts: DraftService, i18n: I18n) -> None:
-    await acknowledge(query)
-    await go_back(flow_of(query, state, drafts, i18n))
-
-
-async def back_typed(
-    message: Message, state: FSMContext, drafts: DraftService, i18n: I18n
-) -> None:
-    await go_back(flow_of(message, state, drafts, i18n), message.message_id)
-
-
-async def go_back(flow: Flow, *remember: int) -> None:
+async def _navigating(
+    event: Message | CallbackQuery, state: FSMContext, drafts: DraftService, i18n: I18n
+) -> tuple[Flow, ReportDraft]:
+    """Back, Skip and Cancel come as inline buttons or as reply-keyboard words."""
+    if isinstance(event, CallbackQuery):
+        await acknowledge(event)
+    flow = flow_of(event, state, drafts, i18n)
     draft = await flow.draft()
-    draft.remember(*remember)
+    if isinstance(event, Message):
+        draft.remember(event.message_id)
+    return flow, draft
+
+
+async def back(
+    event: Message | CallbackQuery, state: FSMContext, drafts: DraftService, i18n: I18n
+) -> None:
+    flow, draft = await _navigating(event, state, drafts, i18n)
     previous = preceding(await flow.step())
     if previous is None:
         await pause(flow, draft)
@@ -136,19 +139,9 @@ async def go_back(flow: Flow, *remember: int) -> None:
 
 
 async def cancel(
-    query: CallbackQuery, state: FSMContext, drafts: DraftService, i18n: I18n
+    event: Message | CallbackQuery, state: FSMContext, drafts: DraftService, i18n: I18n
 ) -> None:
-    await acknowledge(query)
-    flow = flow_of(query, state, drafts, i18n)
-    await pause(flow, await flow.draft())
-
-
-async def cancel_typed(
-    message: Message, state: FSMContext, drafts: DraftService, i18n: I18n
-) -> None:
-    flow = flow_of(message, state, drafts, i18n)
-    draft = await flow.draft()
-    draft.remember(message.message_id)
+    flow, draft = await _navigating(event, state, drafts, i18n)
     await pause(flow, draft)
 
 
@@ -158,21 +151,11 @@ async def pause(flow: Flow, draft: ReportDraft) -> None:
     await flow.say(draft, paused_text(), reply_markup=main_menu())
 
 
-async def skip(query: CallbackQuery, state: FSMContext, drafts: DraftService, i18n: I18n) -> None:
-    await acknowledge(query)
-    await skip_step(flow_of(query, state, drafts, i18n))
-
-
-async def skip_typed(
-    message: Message, state: FSMContext, drafts: DraftService, i18n: I18n
+async def skip(
+    event: Message | CallbackQuery, state: FSMContext, drafts: DraftService, i18n: I18n
 ) -> None:
-    await skip_step(flow_of(message, state, drafts, i18n), message.message_id)
-
-
-async def skip_step(flow: Flow, *remember: int) -> None:
+    flow, draft = await _navigating(event, state, drafts, i18n)
     step = await flow.step()
-    draft = await flow.draft()
-    draft.remember(*remember)
     if step not in SKIPPABLE:
         await flow.say(draft, cannot_skip_text())
         return
