@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import AsyncIterator
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SendPhoto
@@ -17,6 +18,7 @@ from bot.services.export import EXPORT_COLUMNS
 from bot.views.callbacks import ModCallback
 from tests import updates as u
 from tests.conftest import TEST_SECRET, Chat, shown, translate
+from tests.invariants import check_case_invariants
 from tests.unit.test_report_flow import file_report, onboard, rp
 
 ADMIN, MOD_ORAL, MOD_ALMATY, CITIZEN, STRANGER = 900, 901, 902, 903, 904
@@ -35,6 +37,13 @@ def settings(db_path) -> Settings:
         code_check_seconds=0.01,
         outbox_rate=1000,
     )
+
+
+@pytest.fixture(autouse=True)
+async def invariants(db: Database, keyring: Keyring) -> AsyncIterator[None]:
+    """After every test here: no dangling keys, every status change audited and told."""
+    yield
+    await check_case_invariants(db, keyring)
 
 
 @pytest.fixture

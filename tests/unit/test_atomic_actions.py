@@ -1,0 +1,370 @@
+"""One action, one transaction: a failure after any write inside an action leaves nothing.
+
+Every write an action makes goes through `Database._run`. A subclass counts the writes and
+raises after the k-th one, for every k the action has. After each injected failure the whole
+database must be exactly as before the action; without a failure, every row the action owes
+(state, history, audit, outbox) must be there. A write made outside the action's transaction
+would survive the failure and fail this test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.crypto import Keyring
+from bot.db.connection import Database, Params
+from bot.db.migrations import apply_migrations
+from bot.db.repositories.reports import EvidenceFile, ReportRepository
+from bot.factory import Services, create_services
+from bot.services.drafts import STEPS, Evidence, ReportDraft
+from tests.conftest import TEST_SECRET
+from tests.invariants import check_case_invariants
+
+REPORTER, OTHER_REPORTER, MODERATOR, HELPER, ADMIN = 501, 502, 601, 602, 900
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class InjectedFault(Exception):
+    pass
+
+
+class FaultyDatabase(Database):
+    """Counts the writes of whatever runs; raises after the `fail_at`-th one."""
+
+    writes = 0
+    fail_at: int | None = None
+
+    async def _run(self, sql: str, params: Params) -> Any:
+        if sql.lstrip().upper().startswith(WRITES):
+            self.writes += 1
+            if self.fail_at is not None and self.writes >= self.fail_at:
+                raise InjectedFault(self.writes)
+        return await super()._run(sql, params)
+
+
+def settings(path: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot_token="42:TEST-TOKEN",
+        secret_key=TEST_SECRET,
+        database_path=path,
+        admin_ids=(ADMIN,),
+        code_check_seconds=0,
+    )
+
+
+def draft(anonymity: str) -> ReportDraft:
+    made = ReportDraft(
+        area="construction",
+        region="KZ-27",
+        settlement="Орал",
+        description="The school in Zachagansk stands unfinished; the contractor was paid twice.",
+        occurred="month",
+        involved="Contractor",
+        amount=1_500_000,
+        evidence=[Evidence("photo", "PHOTO-1", "image/jpeg", cleaned=True)],
+        anonymity=anonymity,
+        phone="+77011234567" if anonymity == "open" else None,
+    )
+    for step in STEPS:
+        made.mark(step)
+    return made
+
+
+@dataclass
+class World:
+    db: FaultyDatabase
+    services: Services
+    keyring: Keyring
+
+    async def report(self, case_id: int = 1) -> Any:
+        return await self.services.reports.get(case_id)
+
+    async def moderator(self, telegram_id: int = MODERATOR) -> Any:
+        found = await self.services.moderation.moderator(self.keyring.pseudonym(telegram_id))
+        assert found is not None
+        return found
+
+
+async def build(path: Path, keyring: Keyring) -> World:
+    db = await FaultyDatabase.open(path)
+    await apply_migrations(db)
+    return World(db, create_services(settings(path), db, keyring), keyring)
+
+
+async def scenario(path: Path, keyring: Keyring) -> None:
+    """Two moderators of the region, an open case (with a phone), a confidential one."""
+    world = await build(path, keyring)
+    services = world.services
+    for telegram_id in (REPORTER, OTHER_REPORTER, MODERATOR, HELPER):
+        await services.users.choose_locale(telegram_id, telegram_id, "kk")
+    await services.moderation.add_moderator(MODERATOR, frozenset({"KZ-27"}), by="admin")
+    await services.moderation.add_moderator(HELPER, None, by="admin")
+    for telegram_id, anonymity in ((REPORTER, "open"), (OTHER_REPORTER, "confidential")):
+        await services.reports.submit(
+            draft(anonymity),
+            telegram_id,
+            keyring.pseudonym(telegram_id),
+            "kk",
+            chat_id=telegram_id,
+            message_id=10,
+        )
+    await world.db.close()
+
+
+async def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    tables = await db.fetchall(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )
+    found = {}
+    for row in tables:
+        rows = await db.fetchall(f"SELECT * FROM {row['name']}")
+        found[row["name"]] = sorted(tuple(r) for r in rows)
+    return found
+
+
+def grown(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> dict[str, int]:
+    return {
+        table: len(after[table]) - len(before[table])
+        for table in after
+        if len(after[table]) != len(before[table])
+    }
+
+
+Action = Callable[[World], Awaitable[Any]]
+
+
+async def _submit(world: World) -> Any:  # after _draft_setup: the draft ends with it
+    pseudonym = world.keyring.pseudonym(REPORTER)
+    return await world.services.reports.submit(
+        draft("anonymous"), REPORTER, pseudonym, "ru", chat_id=REPORTER, message_id=99
+    )
+
+
+async def _take(world: World) -> Any:
+    return await world.services.moderation.take(await world.moderator(), await world.report())
+
+
+async def _assign(world: World) -> Any:
+    moderation = world.services.moderation
+    return await moderation.assign(
+        await world.moderator(), await world.report(), await world.moderator(HELPER)
+    )
+
+
+async def _reject(world: World) -> Any:
+    return await world.services.moderation.set_status(
+        await world.moderator(), await world.report(), "rejected", reason="No facts."
+    )
+
+
+async def _ask(world: World) -> Any:
+    return await world.services.moderation.ask(
+        await world.moderator(), await world.report(), "Which school?"
+    )
+
+
+async def _note(world: World) -> Any:
+    return await world.services.moderation.note(
+        await world.moderator(), await world.report(), "Check the contract."
+    )
+
+
+async def _ban(world: World) -> Any:
+    return await world.services.moderation.ban(await world.moderator(), await world.report(2))
+
+
+async def _unban(world: World) -> Any:  # after _ban_setup
+    return await world.services.moderation.unban(await world.moderator(), await world.report(2))
+
+
+async def _answer(world: World) -> Any:  # after _take_setup: the holder is told
+    return await world.services.reports.add_from_reporter(
+        await world.report(), "School No 14.", [EvidenceFile("photo", "PHOTO-2")]
+    )
+
+
+async def _add_moderator(world: World) -> Any:
+    return await world.services.moderation.add_moderator(777, None, by="admin")
+
+
+async def _remove_moderator(world: World) -> Any:
+    return await world.services.moderation.remove_moderator(2, by="admin")
+
+
+# What each action owes when nothing fails: rows added per table.
+ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
+    "submit": (
+        _submit,
+        # the case, its evidence, first status, audit row, the cards of both moderators,
+        # the confirmation and the anonymous counter; the draft is gone
+        {
+            "reports": 1,
+            "report_evidence": 1,
+            "report_status_history": 1,
+            "audit_log": 1,
+            "outbox": 3,
+            "submission_log": 1,
+            "report_drafts": -1,
+        },
+    ),
+    "take": (
+        _take,
+        {"report_status_history": 1, "audit_log": 2, "outbox": 2},  # status note + refresh
+    ),
+    "assign": (_assign, {"audit_log": 1, "outbox": 1}),
+    "reject": (_reject, {"report_status_history": 1, "audit_log": 1, "outbox": 2}),
+    "ask": (_ask, {"report_messages": 1, "report_status_history": 1, "audit_log": 2, "outbox": 2}),
+    "note": (_note, {"report_notes": 1, "audit_log": 1}),
+    "ban": (_ban, {"banned_reporters": 1, "audit_log": 1, "outbox": 1}),
+    "unban": (_unban, {"banned_reporters": -1, "audit_log": 1, "outbox": 1}),
+    "answer": (_answer, {"report_messages": 1, "report_evidence": 1, "audit_log": 1, "outbox": 1}),
+    "add_moderator": (_add_moderator, {"users": 1, "moderators": 1, "audit_log": 1}),
+    "remove_moderator": (_remove_moderator, {"audit_log": 1}),
+}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import asyncio
+
+    path = tmp_path_factory.mktemp("atomic") / "template.sqlite3"
+    asyncio.run(scenario(path, Keyring.from_setting(TEST_SECRET)))
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+async def run_once(
+    template: Path, tmp_path: Path, name: str, fail_at: int | None
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]], int, BaseException | None]:
+    path = tmp_path / f"{name}-{fail_at}.sqlite3"
+    shutil.copy(template, path)
+    world = await build(path, Keyring.from_setting(TEST_SECRET))
+    action, _ = ACTIONS[name]
+    setup = {"submit": _draft_setup, "unban": _ban_setup, "answer": _take_setup}.get(name)
+    try:
+        if setup is not None:
+            await setup(world)
+        before = await snapshot(world.db)
+        world.db.writes = 0
+        world.db.fail_at = fail_at
+        error: BaseException | None = None
+        try:
+            await action(world)
+        except InjectedFault as exc:
+            error = exc
+        world.db.fail_at = None
+        return before, await snapshot(world.db), world.db.writes, error
+    finally:
+        await world.db.close()
+
+
+async def _draft_setup(world: World) -> None:
+    await world.services.drafts.save(REPORTER, draft("anonymous"))
+
+
+async def _ban_setup(world: World) -> None:
+    await world.services.moderation.ban(await world.moderator(), await world.report(2))
+
+
+async def _take_setup(world: World) -> None:
+    await world.services.moderation.take(await world.moderator(), await world.report())
+
+
+@pytest.mark.parametrize("name", list(ACTIONS))
+async def test_an_action_leaves_all_its_rows_or_none(
+    template: Path, tmp_path: Path, name: str
+) -> None:
+    before, after, writes, error = await run_once(template, tmp_path, name, None)
+    assert error is None
+    _, owed = ACTIONS[name]
+    changed = grown(before, after)
+    for table, rows in owed.items():
+        assert changed.get(table, 0) == rows, (table, changed)
+    assert after != before
+    assert writes >= 2, "an action of one write proves nothing here"
+    for k in range(1, writes + 1):
+        before, after, _, error = await run_once(template, tmp_path, name, k)
+        assert isinstance(error, InjectedFault), f"no write #{k} happened"
+        assert after == before, f"{name}: a failure at write {k} of {writes} left rows behind"
+
+
+async def test_the_counter_sees_writes_outside_a_transaction(tmp_path: Path) -> None:
+    """Control: a write outside any transaction survives an injected failure, so the test
+    above would catch an action that commits part of its work early."""
+    db = await FaultyDatabase.open(tmp_path / "control.sqlite3")
+    await apply_migrations(db)
+    try:
+        await db.execute("INSERT INTO case_counters (region, last) VALUES ('KZ-27', 1)")
+        db.writes, db.fail_at = 0, 2
+        with pytest.raises(InjectedFault):
+            await db.execute("UPDATE case_counters SET last = 2")
+            await db.execute("UPDATE case_counters SET last = 3")
+        row = await db.fetchone("SELECT last FROM case_counters")
+        assert row is not None and row["last"] == 2  # the first write stayed: not atomic
+    finally:
+        await db.close()
+
+
+async def test_the_filed_confirmation_is_sealed_and_carries_the_code(
+    template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "confirm.sqlite3"
+    shutil.copy(template, path)
+    keyring = Keyring.from_setting(TEST_SECRET)
+    world = await build(path, keyring)
+    try:
+        await _draft_setup(world)
+        submitted = await _submit(world)
+        rows = await world.db.fetchall("SELECT recipient, payload, priority FROM outbox")
+        payloads = [json.loads(keyring.unseal(r["payload"], b"outbox")) for r in rows]
+        kinds = Counter((p["kind"], p.get("case")) for p in payloads)
+        assert kinds[("submitted", submitted.report.case_number)] == 1
+        (confirmation,) = [
+            p
+            for p in payloads
+            if p["kind"] == "submitted" and p["case"] == submitted.report.case_number
+        ]
+        assert confirmation["code"] == submitted.code
+        assert confirmation["case"] == submitted.report.case_number
+        assert (confirmation["chat_id"], confirmation["message_id"]) == (REPORTER, 99)
+        # Nothing about the reporter in the clear: the row is named by a keyed digest.
+        assert all(keyring.pseudonym(REPORTER) != r["recipient"] for r in rows)
+        assert submitted.code is not None
+        assert submitted.code.encode() not in path.read_bytes()
+    finally:
+        await world.db.close()
+
+
+async def test_the_invariants_catch_a_status_change_nobody_was_told_of(
+    template: Path, tmp_path: Path
+) -> None:
+    """Control for tests/invariants.py: a change made past the service breaks them."""
+    path = tmp_path / "invariants.sqlite3"
+    shutil.copy(template, path)
+    keyring = Keyring.from_setting(TEST_SECRET)
+    world = await build(path, keyring)
+    try:
+        await check_case_invariants(world.db, keyring)
+        moderator = await world.moderator()
+        await world.services.moderation.set_status(moderator, await world.report(), "review")
+        await check_case_invariants(world.db, keyring)
+        repo = ReportRepository(world.db)
+        await repo.set_status(
+            2, "forwarded", None, None, moderator.pseudonym, "2026-11-30T00:00:00Z"
+        )
+        with pytest.raises(AssertionError, match="audit"):
+            await check_case_invariants(world.db, keyring)
+    finally:
+        await world.db.close()
