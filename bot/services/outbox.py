@@ -136,9 +136,7 @@ class Outbox:
         When it cannot go now (a 429 pause, an error), it stays queued for the worker.
         """
         item = await self._repo.get(item_id)
-        if item is None:
-            return False
-        return await self._deliver(item) is Outcome.SENT
+        return item is not None and await self._deliver(item) is Outcome.SENT
 
     async def send_due(self) -> int:
         """Send what is due now, most urgent first; return how many were sent."""
@@ -202,8 +200,12 @@ class Outbox:
             raise RuntimeError("no sender attached to the outbox")
         self._inflight.add(item.id)
         try:
-            await self._pace(item.recipient)
-            return await self._attempt(item, self._send)
+            # Read again: another caller may have sent it since this round's list was read.
+            fresh = await self._repo.get(item.id)
+            if fresh is None:
+                return Outcome.BUSY
+            await self._pace(fresh.recipient)
+            return await self._attempt(fresh, self._send)
         finally:
             self._inflight.discard(item.id)
 

@@ -14,6 +14,7 @@ import pytest
 from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.outbox import OutboxRepository
+from bot.domain import Priority
 from bot.services import outbox as outbox_module
 from bot.services.dates import to_db
 from bot.services.outbox import MAX_ATTEMPTS, Outbox, RecipientGoneError, RetryLaterError
@@ -492,3 +493,157 @@ async def test_an_unreadable_row_is_dropped_and_does_not_block_the_queue(
     assert "KZ27" not in warning.getMessage()
     assert await send_due(outbox, send) == 0
     assert len(send.calls) == 2
+
+
+# --- priorities, de-duplication, sending at once, receipts ------------------------------------
+
+
+async def test_urgent_messages_go_first(outbox: Outbox) -> None:
+    await outbox.enqueue(ALICE, message(1), priority=Priority.BULK)
+    await outbox.enqueue(BOB, message(2))
+    await outbox.enqueue("c" * 32, message(3), priority=Priority.URGENT)
+    send = FakeSend()
+    assert await send_due(outbox, send) == 3
+    assert send.payloads == [message(3), message(2), message(1)]
+
+
+async def test_an_urgent_message_overtakes_a_running_bulk_round(outbox: Outbox) -> None:
+    """A broadcast must not make a person waiting for a confirmation wait for it."""
+    for n in range(1, 6):
+        await outbox.enqueue(f"{n}" * 32, message(n), priority=Priority.BULK)
+
+    class Interrupting(FakeSend):
+        async def __call__(self, recipient: str, payload: dict[str, Any]) -> None:
+            await super().__call__(recipient, payload)
+            if len(self.calls) == 2:
+                await outbox.enqueue(ALICE, message(99), priority=Priority.URGENT)
+
+    send = Interrupting()
+    outbox.attach(send)
+    await outbox.send_due()  # stops after the second bulk message
+    await outbox.send_due()
+    assert [p["case"] for p in send.payloads] == [
+        "KZ27-000001",
+        "KZ27-000002",
+        "KZ27-000099",
+        "KZ27-000003",
+        "KZ27-000004",
+        "KZ27-000005",
+    ]
+
+
+async def test_a_named_message_waits_once(db: Database, outbox: Outbox) -> None:
+    first = await outbox.enqueue(ALICE, message(1), dedupe="refresh:1")
+    again = await outbox.enqueue(ALICE, message(2), dedupe="refresh:1")
+    other = await outbox.enqueue(ALICE, message(3), dedupe="refresh:2")
+    assert first == again != other
+    assert [r["version"] for r in await rows(db)] == [1, 0]
+    send = FakeSend()
+    await send_due(outbox, send)
+    assert send.payloads == [message(2), message(3)]  # the latest payload of the name
+    assert await rows(db) == []
+    assert await outbox.waiting("refresh:1") is None
+
+
+async def test_asked_for_again_while_sending_is_sent_again(db: Database, outbox: Outbox) -> None:
+    """A refresh asked for while the previous one is on its way must not be lost."""
+    await outbox.enqueue(ALICE, message(1), dedupe="refresh:1")
+
+    class Rearming(FakeSend):
+        async def __call__(self, recipient: str, payload: dict[str, Any]) -> None:
+            await super().__call__(recipient, payload)
+            if len(self.calls) == 1:
+                await outbox.enqueue(ALICE, message(2), dedupe="refresh:1")
+
+    send = Rearming()
+    outbox.attach(send)
+    assert await outbox.send_due() == 1
+    (row,) = await rows(db)
+    assert row["attempts"] == 0
+    await outbox.send_due()
+    assert send.payloads == [message(1), message(2)]
+    assert await rows(db) == []
+
+
+async def test_deliver_now_sends_one_message_and_the_round_skips_it(
+    db: Database, outbox: Outbox
+) -> None:
+    waiting = await outbox.enqueue(ALICE, message(1), priority=Priority.URGENT)
+    await outbox.enqueue(BOB, message(2))
+    send = FakeSend()
+    outbox.attach(send)
+    assert await outbox.deliver_now(waiting) is True
+    assert await outbox.deliver_now(waiting) is False  # gone: nothing to send twice
+    assert await outbox.send_due() == 1
+    assert send.payloads == [message(1), message(2)]
+
+
+async def test_a_message_sent_while_a_round_was_reading_is_not_sent_again(
+    db: Database, outbox: Outbox
+) -> None:
+    first = await outbox.enqueue(ALICE, message(1))
+    await outbox.enqueue(BOB, message(2))
+
+    send = FakeSend()
+    outbox.attach(send)
+    due = await OutboxRepository(db).due(to_db(START))
+    assert await outbox.deliver_now(first) is True
+    for item in due:  # the worker's list, read before the message went out
+        await outbox._deliver(item)
+    assert send.payloads == [message(1), message(2)]
+
+
+async def test_deliver_now_without_a_sender_is_an_error(outbox: Outbox) -> None:
+    waiting = await outbox.enqueue(ALICE, message(1))
+    with pytest.raises(RuntimeError):
+        await outbox.deliver_now(waiting)
+
+
+async def test_a_receipt_commits_with_the_deletion(db: Database, outbox: Outbox) -> None:
+    await outbox.enqueue(ALICE, message(1))
+
+    async def send(recipient: str, payload: dict[str, Any]) -> Any:
+        async def record() -> None:
+            await db.execute("INSERT INTO case_counters (region, last) VALUES ('KZ-27', 7)")
+
+        return record
+
+    assert await send_due(outbox, send) == 1
+    assert await rows(db) == []
+    assert (await db.fetchone("SELECT last FROM case_counters"))["last"] == 7
+
+
+async def test_a_failing_receipt_keeps_the_message(db: Database, outbox: Outbox) -> None:
+    """If what the send must record cannot be written, the message stays to be sent again,
+    rather than being forgotten with its record lost."""
+    await outbox.enqueue(ALICE, message(1))
+
+    async def send(recipient: str, payload: dict[str, Any]) -> Any:
+        async def record() -> None:
+            await db.execute("INSERT INTO case_counters (region, last) VALUES ('KZ-27', 7)")
+            raise OSError("disk full")
+
+        return record
+
+    with pytest.raises(OSError):
+        await send_due(outbox, send)
+    assert len(await rows(db)) == 1
+    assert await db.fetchone("SELECT last FROM case_counters") is None
+
+
+async def test_a_confirmation_is_never_given_up(
+    db: Database, outbox: Outbox, clock: Clock
+) -> None:
+    await outbox.enqueue(ALICE, message(1), priority=Priority.URGENT)
+    send = FakeSend(*[RuntimeError("boom")] * (MAX_ATTEMPTS + 5))
+    delays = []
+    for _ in range(MAX_ATTEMPTS + 5):
+        await send_due(outbox, send)
+        (row,) = await rows(db)
+        delay = datetime.fromisoformat(row["not_before"]) - clock.now
+        delays.append(delay.total_seconds())
+        clock.now += delay
+    assert delays[:4] == [2, 4, 8, 16]  # a person is waiting: retried soon
+    assert max(delays) == outbox_module.URGENT_BACKOFF_CAP
+    await send_due(outbox, send)
+    assert await rows(db) == []  # the first success
