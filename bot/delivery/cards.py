@@ -1,8 +1,13 @@
 """Case cards in moderators' chats: posted, kept in step, and retired.
 
-Every live copy of a card is remembered (the group's, each moderator's private one, the one
-/case shows). A refresh edits all of them; a newer copy in the same chat retires the older one
-(its buttons are removed), so two copies with buttons never disagree.
+Every live copy of a card (one with buttons) is remembered: the group's, each moderator's
+private one, the one /case shows. A refresh edits all of them; a newer copy in the same chat
+retires the older one (its buttons are removed), so two copies with buttons never disagree.
+
+A card the outbox posts goes out without buttons; the buttons come with the first refresh,
+which is queued in the same transaction that remembers the copy. A crash while the post is
+on its way may leave a second message in the chat, but never a second live card: a copy
+nobody remembered never gets buttons.
 """
 
 from __future__ import annotations
@@ -53,25 +58,27 @@ class CardDesk:
     async def post(
         self, bot: Bot, report_id: int, chat_id: int, chat_key: str, locale: str
     ) -> Receipt | None:
-        """Send a new copy; the receipt remembers it (and retires older copies there)."""
+        """Send a new copy, still without buttons; the receipt makes it live."""
         snapshot = await self._moderation.card_snapshot(report_id)
         if snapshot is None:
             return None
-        text, markup = await self.render(bot, snapshot, locale)
-        sent = await bot.send_message(chat_id, text, reply_markup=markup)
-        return await self._adopt(bot, report_id, CardCopy(chat_key, chat_id, sent.message_id))
+        text, _markup = await self.render(bot, snapshot, locale)
+        sent = await bot.send_message(chat_id, text)
+        copy = CardCopy(chat_key, chat_id, sent.message_id)
+        return await self._adopt(bot, report_id, copy, refresh=True)
 
     async def show(self, bot: Bot, report_id: int, chat_id: int, chat_key: str) -> None:
-        """A copy asked for by a moderator (/case, the queue): sent and remembered at once.
+        """A copy asked for by a moderator (/case, the queue): sent live and remembered at
+        once, drawn in the chat's language, as refreshes will draw it."""
+        snapshot = await self._moderation.card_snapshot(report_id)
+        if snapshot is None:
+            return
+        text, markup = await self.render(bot, snapshot, await self._locale_of(chat_key))
+        sent = await bot.send_message(chat_id, text, reply_markup=markup)
+        copy = CardCopy(chat_key, chat_id, sent.message_id)
+        await (await self._adopt(bot, report_id, copy, refresh=False))()
 
-        Drawn in the chat's language, as refreshes will draw it."""
-        receipt = await self.post(
-            bot, report_id, chat_id, chat_key, await self._locale_of(chat_key)
-        )
-        if receipt is not None:
-            await receipt()
-
-    async def _adopt(self, bot: Bot, report_id: int, new: CardCopy) -> Receipt:
+    async def _adopt(self, bot: Bot, report_id: int, new: CardCopy, *, refresh: bool) -> Receipt:
         older = await self._moderation.card_copies(report_id, new.chat_key)
         for copy in older:
             with contextlib.suppress(TelegramAPIError):
@@ -83,7 +90,7 @@ class CardDesk:
             for copy in older:
                 await self._moderation.forget_card(report_id, copy)
             await self._moderation.remember_card(
-                report_id, new.chat_key, new.chat_id, new.message_id
+                report_id, new.chat_key, new.chat_id, new.message_id, refresh=refresh
             )
 
         return record

@@ -348,11 +348,21 @@ class ModerationService:
         ]
 
     async def remember_card(
-        self, report_id: int, chat_key: str, chat_id: int, message_id: int
+        self,
+        report_id: int,
+        chat_key: str,
+        chat_id: int,
+        message_id: int,
+        *,
+        refresh: bool = False,
     ) -> None:
-        """A new live copy; older copies in the same chat are retired by the caller."""
+        """A new live copy (older copies in the same chat are retired by the caller); with
+        `refresh`, its buttons and current text are queued in the same transaction."""
         sealed = self._keyring.seal(str(chat_id).encode(), chat_key.encode())
-        await self._repo.add_card_copy(report_id, chat_key, sealed, message_id)
+        async with self._db.transaction():
+            await self._repo.add_card_copy(report_id, chat_key, sealed, message_id)
+            if refresh:
+                await refresh_cards(self._outbox, report_id)
 
     async def forget_card(self, report_id: int, copy: CardCopy) -> None:
         await self._repo.remove_card_copy(report_id, copy.chat_key, copy.message_id)

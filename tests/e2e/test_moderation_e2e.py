@@ -41,9 +41,13 @@ async def staffed_bot(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator
 
 
 async def card_in_group(emulator: BotApiEmulator, case: str, after: int) -> dict:
-    return await emulator.wait_for_bot_message(
+    """The card, once it is live: posted, remembered, and given its buttons."""
+    card = await emulator.wait_for_bot_message(
         GROUP, after=after, timeout=20, predicate=lambda m: case in (m.get("text") or "")
     )
+    if not (card.get("reply_markup") or {}).get("inline_keyboard"):
+        card = await emulator.wait_for_edit(GROUP, card["message_id"], timeout=20)
+    return card
 
 
 async def test_case_from_group_card_to_resolution(
