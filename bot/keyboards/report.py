@@ -139,7 +139,7 @@ EDITABLE = (
     ("amount", __("Amount")),
     ("evidence", __("Files")),
     ("location", __("Location")),
-    ("anonymity", __("Privacy")),
+    ("anonymity", __("Reporting mode")),
 )
 
 
