@@ -138,7 +138,8 @@ class Chat:
     async def flush(self) -> list[Any]:
         """Let the outbox send what actions queued (the app's worker does this on its own)."""
         before = len(self.bot.session_.requests)
-        await self.dp["outbox"].send_due()
+        while await self.dp["outbox"].send_due():  # a sent card queues its first refresh
+            pass
         return self.bot.session_.requests[before:]
 
 

@@ -40,7 +40,7 @@ def card_text(report: Report, evidence: int, assignee: str | None, locale: str) 
         _("<b>Amount:</b> {value}").format(value=amount),
         _("<b>Who is involved:</b> {value}").format(value=escape(report.involved or "—")),
         _("<b>Files:</b> {value}").format(value=files_label(evidence)),
-        _("<b>Privacy:</b> {value}").format(value=anonymity_label(report.anonymity)),
+        _("<b>Reporting mode:</b> {value}").format(value=anonymity_label(report.anonymity)),
         _("<b>Filed:</b> {value}").format(
             value=format_day(from_db(report.created_at).date(), locale)
         ),

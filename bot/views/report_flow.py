@@ -121,7 +121,7 @@ def summary_text(draft: ReportDraft, locale: str) -> str:
         ),
         _("<b>Files:</b> {value}").format(value=files_label(len(draft.evidence))),
         _("<b>Location:</b> {value}").format(value=location),
-        _("<b>Privacy:</b> {value}").format(value=anonymity_label(draft.anonymity)),
+        _("<b>Reporting mode:</b> {value}").format(value=anonymity_label(draft.anonymity)),
         "",
         _("<b>What happened:</b>"),
         escape(description),

@@ -98,7 +98,7 @@ def evidence_keyboard(has_files: bool) -> InlineKeyboardMarkup:
                     text=done, callback_data=ReportCallback(action=ReportAction.SKIP).pack()
                 )
             ],
-            _nav_row()[::2],  # back and cancel
+            _nav_row(),  # back and cancel
         ]
     )
 
@@ -151,7 +151,7 @@ EDITABLE = (
     ("amount", __("Amount")),
     ("evidence", __("Files")),
     ("location", __("Location")),
-    ("anonymity", __("Privacy")),
+    ("anonymity", __("Reporting mode")),
 )
 
 
