@@ -15,6 +15,7 @@ from bot.services.dates import format_day, format_local_time, from_db
 from bot.services.reports import CaseView
 from bot.views.callbacks import CaseAction, CaseCallback, ReportAction, ReportCallback
 from bot.views.labels import area_name, files_label, region_name, status_label
+from bot.views.times import thread_time
 
 
 def submitted_text(case_number: str, code: str | None) -> str:
@@ -101,7 +102,7 @@ def case_text(view: CaseView, locale: str) -> str:
     if view.thread:
         lines += ["", _("<b>Questions and answers</b>")]
         for item in view.thread:
-            when = format_local_time(from_db(item.created_at), locale)
+            when = thread_time(item.created_at, item.author, locale)
             who = _("Moderator") if item.author == "moderator" else _("You")
             body = escape(item.body or "")
             if item.files:

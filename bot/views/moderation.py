@@ -17,6 +17,7 @@ from bot.services.moderation import QueuePage
 from bot.services.reports import CaseView
 from bot.views.callbacks import ModAction, ModCallback, QueueCallback
 from bot.views.labels import area_name, status_label
+from bot.views.times import thread_time
 
 # Refusals and errors
 
@@ -226,7 +227,7 @@ def history_text(report: Report, view: CaseView, notes: Sequence[Note], locale: 
         )
         lines.append(f"<i>{when}</i> · {status_label(change.status)}{detail}")
     for item in view.thread:
-        when = format_local_time(from_db(item.created_at), locale)
+        when = thread_time(item.created_at, item.author, locale)
         who = _("Moderator") if item.author == "moderator" else _("Reporter")
         lines.append(f"<i>{when}</i> · <b>{who}:</b> {escape(item.body or '')}")
     for note in notes:
