@@ -34,6 +34,7 @@ MAX_ATTEMPTS = 8  # then a notification is dropped (a confirmation never is)
 DEFAULT_RATE = 25.0  # messages per second, under Telegram's ~30
 PER_CHAT_INTERVAL = 1.0  # Telegram: about one message per second in one chat
 URGENT_BACKOFF_CAP = 300.0
+FIRST_BACKOFF = 10.0  # seconds before the first retry of a notification; doubles each time
 
 
 class RecipientGoneError(Exception):
@@ -254,7 +255,7 @@ class Outbox:
             await self._repo.drop(item.id)
             return
         else:
-            seconds = 30.0 * 2**item.attempts
+            seconds = FIRST_BACKOFF * 2**item.attempts
         await self._repo.retry_at(item.id, self._later(seconds))
 
     def _later(self, seconds: float) -> str:

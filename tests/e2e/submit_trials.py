@@ -50,6 +50,7 @@ class Trial:
     confirmations: int  # messages in the citizen's chat that read as the confirmation
     code_works: bool
     cards: int  # messages in the group that show this case
+    live: int  # of those: with buttons
     live_untracked: int  # of those: with buttons, but not among the remembered copies
 
     @property
@@ -58,7 +59,8 @@ class Trial:
             self.reports == 1
             and self.confirmations == 1
             and self.code_works
-            and (self.cards == 1 or self.live_untracked == 0)
+            and self.live == 1
+            and self.live_untracked == 0
         )
 
 
@@ -144,24 +146,33 @@ async def run_trial(
     reports = report_count(process) - before
     case = CASE.search(confirmations[0]["text"]).group(0) if confirmations else None
     code_works = False
-    cards, untracked = 0, 0
+    cards, live, untracked = 0, 0, 0
     if case is not None:
         code = CODE.search(confirmations[0]["text"]).group(0)
         shown = await citizen.say(f"/check {code}", expect=case)
         code_works = case in (shown.get("text") or "")
-        await _until(lambda: _cards(emulator, case), 20)
+        # A card that met a 5xx is retried with backoff (10 s, then 20 s): wait for it.
+        await _until(lambda: _live(_cards(emulator, case)), 60)
         copies = _cards(emulator, case)
         tracked = tracked_copies(process, case)
         cards = len(copies)
-        untracked = sum(
-            1
-            for m in copies
-            if (m.get("reply_markup") or {}).get("inline_keyboard")
-            and m["message_id"] not in tracked
-        )
+        live = len(_live(copies))
+        untracked = sum(1 for m in _live(copies) if m["message_id"] not in tracked)
     return Trial(
-        number, condition, kill_after, reports, len(confirmations), code_works, cards, untracked
+        number,
+        condition,
+        kill_after,
+        reports,
+        len(confirmations),
+        code_works,
+        cards,
+        live,
+        untracked,
     )
+
+
+def _live(copies: list[dict]) -> list[dict]:
+    return [m for m in copies if (m.get("reply_markup") or {}).get("inline_keyboard")]
 
 
 def _summary(emulator: BotApiEmulator, chat_id: int) -> dict | None:
@@ -177,14 +188,14 @@ def _cards(emulator: BotApiEmulator, case: str) -> list[dict]:
 
 def table(trials: list[Trial]) -> str:
     lines = [
-        "| # | condition | kill after | reports | confirmations | code works | cards"
-        " | untracked live | ok |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| # | condition | kill after | reports | confirmations | code works | card messages"
+        " | live cards | live, untracked | ok |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for t in trials:
         lines.append(
             f"| {t.number} | {t.condition} | {t.kill_after:.2f} s | {t.reports}"
             f" | {t.confirmations} | {'yes' if t.code_works else 'NO'} | {t.cards}"
-            f" | {t.live_untracked} | {'yes' if t.ok else 'NO'} |"
+            f" | {t.live} | {t.live_untracked} | {'yes' if t.ok else 'NO'} |"
         )
     return "\n".join(lines)

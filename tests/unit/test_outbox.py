@@ -197,7 +197,7 @@ async def test_other_errors_retry_with_backoff(db: Database, outbox: Outbox, clo
         delays.append(delay)
         clock.now += delay
     assert delays[1] > delays[0]  # backing off
-    assert delays == [timedelta(seconds=30), timedelta(seconds=60)]
+    assert delays == [timedelta(seconds=10), timedelta(seconds=20)]
     assert await send_due(outbox, send) == 1
     assert await rows(db) == []
     assert len(send.calls) == 3
@@ -253,7 +253,7 @@ async def test_retry_later_keeps_the_attempts_of_earlier_failures(
     (row,) = await rows(db)
     assert row["attempts"] == 3
     # The backoff goes on from the two earlier failures, as if the 429 had not been there.
-    assert row["not_before"] == to_db(clock.now + timedelta(seconds=30 * 2**2))
+    assert row["not_before"] == to_db(clock.now + timedelta(seconds=10 * 2**2))
 
 
 async def test_other_errors_still_drop_a_message_between_429s(
