@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
+import sqlite3
 
 from pydantic import ValidationError
 
@@ -13,11 +15,13 @@ from bot import console
 from bot.config import Settings
 from bot.crypto import Keyring, generate_secret_key
 from bot.db.connection import Database
+from bot.db.health import storage_problem
 from bot.db.migrations import MigrationError, apply_migrations
 from bot.i18n import CataloguesNotCompiledError
 from bot.logs import configure_logging
 
 EXIT_CONFIG = 2
+EXIT_STORAGE = 3
 
 
 def load_settings() -> Settings:
@@ -30,11 +34,31 @@ def load_settings() -> Settings:
         raise SystemExit(EXIT_CONFIG) from None
 
 
+def storage_failed(exc: BaseException, settings: Settings) -> SystemExit:
+    """A storage problem explained in one bilingual line, or the error itself if it is not."""
+    problem = storage_problem(exc)
+    if problem is None:
+        raise exc
+    console.say(console.STORAGE[problem], error=True, one_line=True, path=settings.database_path)
+    return SystemExit(EXIT_STORAGE)
+
+
 async def migrate(settings: Settings) -> tuple[Database, list[str]]:
-    db = await Database.open(settings.database_path)
+    try:
+        db = await Database.open(settings.database_path)
+    except sqlite3.Error as exc:
+        raise storage_failed(exc, settings) from None
     try:
         applied = await apply_migrations(db)
+    except sqlite3.Error as exc:
+        with contextlib.suppress(sqlite3.Error):
+            await db.close()
+        raise storage_failed(exc, settings) from None
     except MigrationError as exc:
+        if storage_problem(exc):
+            with contextlib.suppress(sqlite3.Error):
+                await db.close()
+            raise storage_failed(exc, settings) from None
         await db.close()
         if exc.reason.startswith("edited"):
             console.say(console.MIGRATION_EDITED, error=True, file=exc.filename)
@@ -70,13 +94,20 @@ async def cmd_run(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    lost = None
     try:
-        await run_bot(settings, db, keyring, stop)
+        lost = await run_bot(settings, db, keyring, stop)
     except CataloguesNotCompiledError:
         console.say(console.CATALOGUES_MISSING, error=True)
         raise SystemExit(EXIT_CONFIG) from None
+    except sqlite3.Error as exc:
+        raise storage_failed(exc, settings) from None
     finally:
-        await db.close()
+        with contextlib.suppress(sqlite3.Error):
+            await db.close()
+    if lost is not None:
+        console.say(console.STORAGE[lost], error=True, one_line=True, path=settings.database_path)
+        raise SystemExit(EXIT_STORAGE)
 
 
 def main(argv: list[str] | None = None) -> None:

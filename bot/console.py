@@ -49,6 +49,30 @@ CATALOGUES_MISSING = __(
     "Translations are not compiled. Run the setup script from README.md first."
 )
 STARTED = __("Adal is running. Press Ctrl+C to stop.")
+# Storage problems, by bot.db.health.StorageProblem: one line each, with what to do.
+STORAGE = {
+    "full": __(
+        "The disk with the database {path} is full. Free some space; the bot stops meanwhile "
+        "so that nothing it receives is lost."
+    ),
+    "readonly": __(
+        "The database {path} cannot be written: check that the file and its folder belong to "
+        "the user that runs the bot and are not read-only."
+    ),
+    "io": __("The disk with the database {path} reports read or write errors. Check the disk."),
+    "cannot_open": __(
+        "The database {path} cannot be opened: check that its folder exists and that the path "
+        "is a file, not a folder."
+    ),
+    "corrupt": __(
+        "The database {path} is damaged or is not a database. Restore it from a backup."
+    ),
+    "replaced": __(
+        "The database {path} or its write-ahead log (-wal) was removed or replaced while the "
+        "bot was running. The bot stopped so as not to write into a file nobody reads. "
+        "Restore the files, then start the bot again."
+    ),
+}
 
 
 def _console_i18n() -> I18n:

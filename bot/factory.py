@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.fsm_storage import SQLiteStorage
+from bot.db.health import StorageAlarm
 from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.drafts import DraftRepository
 from bot.db.repositories.limits import LimitRepository
@@ -101,12 +102,16 @@ class Services:
     moderation: ModerationService
     reporting: ReportingService
     reminders: Reminders
+    storage_alarm: StorageAlarm
 
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
     drafts = DraftService(DraftRepository(db), keyring)
     limits = Limits(LimitRepository(db), keyring)
-    outbox = Outbox(db, OutboxRepository(db), keyring, rate=settings.outbox_rate)
+    storage_alarm = StorageAlarm()
+    outbox = Outbox(
+        db, OutboxRepository(db), keyring, rate=settings.outbox_rate, alarm=storage_alarm
+    )
     users = UserService(UserRepository(db), keyring)
     moderators = ModeratorRepository(db)
     audit = AuditRepository(db)
@@ -142,6 +147,7 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         moderation=moderation,
         reporting=ReportingService(ReportingRepository(db)),
         reminders=Reminders(db, moderators, outbox),
+        storage_alarm=storage_alarm,
     )
 
 
@@ -189,6 +195,7 @@ def create_dispatcher(
         cards=cards,
         names=names,
         hint_throttle=HintThrottle(),
+        storage_alarm=services.storage_alarm,
     )
     dispatcher.update.outer_middleware(
         IdentityMiddleware(services.users, UsernameIndex(services.moderation))

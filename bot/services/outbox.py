@@ -25,6 +25,7 @@ from typing import Any
 
 from bot.crypto import Keyring
 from bot.db.connection import Database
+from bot.db.health import StorageAlarm, storage_problem
 from bot.db.repositories.outbox import OutboxItem, OutboxRepository
 from bot.domain import Priority
 from bot.services.dates import to_db
@@ -74,6 +75,7 @@ class Outbox:
         now: Callable[[], datetime] = _now,
         rate: float = DEFAULT_RATE,
         per_chat_interval: float | None = None,
+        alarm: StorageAlarm | None = None,
     ) -> None:
         self._db = db
         self._repo = repo
@@ -81,6 +83,7 @@ class Outbox:
         self._now = now
         self._interval = 1 / rate if rate > 0 else 0.0
         self._per_chat_interval = per_chat_interval
+        self._alarm = alarm or StorageAlarm()
         self._send: Send | None = None
         self.wakeup = asyncio.Event()
         self._preempt = False  # an urgent message arrived: refetch before the next bulk one
@@ -164,7 +167,11 @@ class Outbox:
                 await self.send_due()
                 timeout = await self._until_next(idle)
             except Exception as exc:
-                log.error("outbox round failed: %s", type(exc).__name__)
+                problem = storage_problem(exc)
+                if problem is not None:
+                    self._alarm.failed(problem, "outbox")  # the rows wait; nothing is lost
+                else:
+                    log.error("outbox round failed: %s", type(exc).__name__)
                 timeout = idle
             waiters = {
                 asyncio.ensure_future(self.wakeup.wait()),
