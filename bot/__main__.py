@@ -1,4 +1,4 @@
-"""python -m bot [run|migrate|keygen]"""
+"""python -m bot [run|migrate|keygen|backup PATH|restore PATH]"""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 import sqlite3
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -17,8 +18,17 @@ from bot.crypto import Keyring, generate_secret_key
 from bot.db.connection import Database
 from bot.db.health import storage_problem
 from bot.db.migrations import MigrationError, apply_migrations
+from bot.db.repositories.instance import InstanceRepository
 from bot.i18n import CataloguesNotCompiledError
 from bot.logs import configure_logging
+from bot.ops.backup import BackupError, backup, restore
+from bot.ops.instance import (
+    KEY_CHECK,
+    InstanceBusyError,
+    KeyMismatchError,
+    instance_lock,
+    key_check,
+)
 
 EXIT_CONFIG = 2
 EXIT_STORAGE = 3
@@ -78,16 +88,27 @@ async def cmd_migrate(settings: Settings) -> None:
 
 
 async def cmd_run(settings: Settings) -> None:
-    from bot.app import run_bot  # heavy imports only when actually running
-
     if settings.bot_token is None:
         console.say(console.NO_TOKEN, error=True)
         raise SystemExit(EXIT_CONFIG)
-    if settings.secret_key is None:
-        console.say(console.NO_SECRET_KEY, error=True)
-        raise SystemExit(EXIT_CONFIG)
-    keyring = Keyring.from_setting(settings.secret_key.get_secret_value())
+    keyring = require_key(settings)
+    try:
+        with instance_lock(settings.database_path):
+            await _run_locked(settings, keyring)
+    except InstanceBusyError:
+        console.say(console.INSTANCE_BUSY, error=True, one_line=True, path=settings.database_path)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+async def _run_locked(settings: Settings, keyring: Keyring) -> None:
+    from bot.app import run_bot  # heavy imports only when actually running
+
     db, applied = await migrate(settings)
+    stored = await InstanceRepository(db).remember(KEY_CHECK, key_check(keyring))
+    if stored != key_check(keyring):
+        await db.close()
+        console.say(console.KEY_MISMATCH, error=True, one_line=True, path=settings.database_path)
+        raise SystemExit(EXIT_CONFIG)
     if applied:
         logging.getLogger("bot.migrations").info("applied %s", ", ".join(applied))
     stop = asyncio.Event()
@@ -112,7 +133,13 @@ async def cmd_run(settings: Settings) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot")
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate", "keygen"])
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "migrate", "keygen", "backup", "restore"],
+    )
+    parser.add_argument("path", nargs="?", type=Path, help="backup/restore: the copy's file")
     args = parser.parse_args(argv)
     if args.command == "keygen":
         print(generate_secret_key())
@@ -121,8 +148,46 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(settings.log_level)
     if args.command == "migrate":
         asyncio.run(cmd_migrate(settings))
+    elif args.command in ("backup", "restore"):
+        if args.path is None:
+            parser.error(f"{args.command} needs a PATH")
+        (cmd_backup if args.command == "backup" else cmd_restore)(settings, args.path)
     else:
         asyncio.run(cmd_run(settings))
+
+
+def cmd_backup(settings: Settings, target: Path) -> None:
+    try:
+        backup(settings.database_path, target)
+    except BackupError:
+        console.say(console.BACKUP_DAMAGED, error=True, one_line=True, path=target)
+        raise SystemExit(EXIT_STORAGE) from None
+    except sqlite3.Error as exc:
+        raise storage_failed(exc, settings) from None
+    console.say(console.BACKUP_DONE, one_line=True, path=target)
+
+
+def cmd_restore(settings: Settings, copy: Path) -> None:
+    keyring = require_key(settings)
+    try:
+        restore(copy, settings.database_path, keyring)
+    except BackupError:
+        console.say(console.BACKUP_DAMAGED, error=True, one_line=True, path=copy)
+        raise SystemExit(EXIT_STORAGE) from None
+    except KeyMismatchError:
+        console.say(console.RESTORE_KEY_MISMATCH, error=True, one_line=True, path=copy)
+        raise SystemExit(EXIT_CONFIG) from None
+    except InstanceBusyError:
+        console.say(console.INSTANCE_BUSY, error=True, one_line=True, path=settings.database_path)
+        raise SystemExit(EXIT_CONFIG) from None
+    console.say(console.RESTORE_DONE, one_line=True, path=copy)
+
+
+def require_key(settings: Settings) -> Keyring:
+    if settings.secret_key is None:
+        console.say(console.NO_SECRET_KEY, error=True)
+        raise SystemExit(EXIT_CONFIG)
+    return Keyring.from_setting(settings.secret_key.get_secret_value())
 
 
 if __name__ == "__main__":

@@ -49,6 +49,21 @@ CATALOGUES_MISSING = __(
     "Translations are not compiled. Run the setup script from README.md first."
 )
 STARTED = __("Adal is running. Press Ctrl+C to stop.")
+INSTANCE_BUSY = __(
+    "Another copy of the bot is already running on the database {path}. Stop it first: two "
+    "bots on one database would answer every message twice."
+)
+KEY_MISMATCH = __(
+    "SECRET_KEY does not match the database {path}: it was created with another key. Put "
+    "back the key that belongs to this database (from your key backup)."
+)
+BACKUP_DONE = __("Backup written: {path}")
+BACKUP_DAMAGED = __("The copy {path} is damaged or is not a database; nothing was changed.")
+RESTORE_KEY_MISMATCH = __(
+    "The copy {path} was made under another SECRET_KEY, so the bot could not read it; "
+    "nothing was changed."
+)
+RESTORE_DONE = __("Database restored from {path}. Start the bot again.")
 # Storage problems, by bot.db.health.StorageProblem: one line each, with what to do.
 STORAGE = {
     "full": __(
