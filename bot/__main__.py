@@ -1,4 +1,4 @@
-"""python -m bot [run|migrate|keygen]"""
+"""python -m bot [run [--or-sandbox]|migrate|keygen|sandbox ...]"""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
 
 from pydantic import ValidationError
 
@@ -79,9 +80,24 @@ async def cmd_run(settings: Settings) -> None:
         await db.close()
 
 
+def sandbox(argv: list[str]) -> None:
+    """The browser sandbox (bot/devtools/sandbox): the bot on an emulated Telegram."""
+    from bot.devtools.sandbox.cli import main as sandbox_main
+
+    sandbox_main(argv)
+
+
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sandbox"]:
+        sandbox(argv[1:])
+        return
     parser = argparse.ArgumentParser(prog="python -m bot")
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate", "keygen"])
+    parser.add_argument(
+        "command", nargs="?", default="run", choices=["run", "migrate", "keygen", "sandbox"]
+    )
+    # scripts/run: with a token run the bot, without one open the sandbox to try it.
+    parser.add_argument("--or-sandbox", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.command == "keygen":
         print(generate_secret_key())
@@ -90,6 +106,8 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(settings.log_level)
     if args.command == "migrate":
         asyncio.run(cmd_migrate(settings))
+    elif args.or_sandbox and settings.bot_token is None:
+        sandbox(["--demo"])
     else:
         asyncio.run(cmd_run(settings))
 
