@@ -1,0 +1,228 @@
+"""The sandbox page as a person sees it: chats, messages, buttons, the composer."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser.conftest import STEP_TIMEOUT
+
+
+class Page:
+    def __init__(self, driver: WebDriver, url: str, screenshots: Path) -> None:
+        self.driver = driver
+        self.url = url
+        self.screenshots = screenshots
+        self.shots = 0
+        self.sandbox: Any = None  # the SandboxProcess behind the page, when a test needs it
+
+    # --- waiting -----------------------------------------------------------------------
+
+    def wait(self, condition: Any, message: str, timeout: float = STEP_TIMEOUT) -> Any:
+        """Poll ``condition(driver)`` until it is truthy; the failure names what was awaited
+        and what the chat showed."""
+
+        def check(driver: WebDriver) -> Any:
+            try:
+                return condition(driver)
+            except (
+                NoSuchElementException,
+                StaleElementReferenceException,
+                StopIteration,
+                IndexError,
+            ):
+                return False
+
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(check)
+        except WebDriverException as exc:
+            raise AssertionError(f"{message}; chat shows:\n{self.transcript()}") from exc
+
+    def transcript(self) -> str:
+        try:
+            rows = self.driver.find_elements(By.CSS_SELECTOR, "#messages .msg")
+            return "\n".join(
+                f"[{row.get_attribute('data-id')} {row.get_attribute('data-from')}] "
+                + row.text.replace("\n", " | ")[:200]
+                for row in rows[-8:]
+            )
+        except WebDriverException:
+            return "<unavailable>"
+
+    # --- the page ----------------------------------------------------------------------
+
+    def load(self, language: str) -> None:
+        self.driver.get(self.url)
+        self.wait(lambda d: d.find_element(By.CSS_SELECTOR, "body.ready"), "page did not load")
+        self.switch_language(language)
+
+    def switch_language(self, language: str) -> None:
+        self.driver.find_element(By.CSS_SELECTOR, f'[data-lang="{language}"]').click()
+        self.wait(
+            lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language,
+            f"page did not switch to {language}",
+        )
+
+    def open_chat(self, chat_id: int) -> None:
+        self.driver.find_element(By.CSS_SELECTOR, f'.chat-item[data-chat-id="{chat_id}"]').click()
+        self.wait(
+            lambda d: d.find_element(By.CSS_SELECTOR, "#chat-head").is_displayed(),
+            "chat did not open",
+        )
+
+    def speak_as(self, person_id: int) -> None:
+        from selenium.webdriver.support.ui import Select
+
+        Select(self.driver.find_element(By.ID, "speaker")).select_by_value(str(person_id))
+
+    def screenshot(self, name: str, copy_to: Path | None = None) -> Path:
+        self.shots += 1
+        path = self.screenshots / f"{self.shots:02d}-{name}.png"
+        time.sleep(0)  # nothing to wait for: callers wait for what they show first
+        self.driver.save_screenshot(str(path))
+        if copy_to is not None:
+            copy_to.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy_to / f"sandbox-{name}.png")
+        return path
+
+    # --- messages ----------------------------------------------------------------------
+
+    def messages(self) -> list[WebElement]:
+        return self.driver.find_elements(By.CSS_SELECTOR, "#messages .msg")
+
+    def mark(self) -> dict[str, int]:
+        """Ids and edit versions of what the chat shows now, to wait for what comes next."""
+        return {
+            str(row.get_attribute("data-id")): int(row.get_attribute("data-version") or 0)
+            for row in self.messages()
+        }
+
+    def bot_reply(self, since: dict[str, int], expect: str | None = None) -> WebElement:
+        """The first bot message that is new or edited since ``since`` (and has the text)."""
+
+        def found(_driver: WebDriver) -> WebElement | None:
+            for row in self.messages():
+                if row.get_attribute("data-from") != "bot":
+                    continue
+                key = str(row.get_attribute("data-id"))
+                version = int(row.get_attribute("data-version") or 0)
+                if key in since and since[key] >= version:
+                    continue
+                if expect is None or expect in row.text:
+                    return row
+            return None
+
+        return self.wait(found, f"no new bot message{f' with {expect!r}' if expect else ''}")
+
+    def last_text(self) -> str:
+        rows = [r for r in self.messages() if r.get_attribute("data-from") == "bot"]
+        return rows[-1].text if rows else ""
+
+    # --- doing -------------------------------------------------------------------------
+
+    def type(self, text: str, *, expect: str | None = None) -> WebElement:
+        since = self.mark()
+        box = self.driver.find_element(By.ID, "composer-input")
+        box.click()
+        box.send_keys(text)
+        box.send_keys(Keys.ENTER)
+        return self.bot_reply(since, expect)
+
+    def tap(self, callback_data: str, *, expect: str | None = None) -> WebElement:
+        """Click the newest inline button with this callback data, once it is shown."""
+        selector = f'button.inline-btn[data-callback="{callback_data}"]'
+        button = self.wait(
+            lambda d: d.find_elements(By.CSS_SELECTOR, selector)[-1],
+            f"no button {callback_data!r}",
+        )
+        since = self.mark()
+        self.scroll_into_view(button)
+        button.click()
+        return self.bot_reply(since, expect)
+
+    def tap_reply(self, label: str, *, expect: str | None = None) -> WebElement:
+        """Click a button of the reply keyboard (under the input field)."""
+        since = self.mark()
+        self.reply_button(label).click()
+        return self.bot_reply(since, expect)
+
+    def reply_button(self, label: str) -> WebElement:
+        return self.wait(
+            lambda d: next(
+                b for b in d.find_elements(By.CSS_SELECTOR, ".reply-btn") if b.text == label
+            ),
+            f"no reply keyboard button {label!r}",
+        )
+
+    def confirm(self, button_id: str) -> None:
+        """Press the main button of the dialog that is open."""
+        button = self.wait(
+            lambda d: (
+                d.find_element(By.ID, button_id)
+                if d.find_element(By.ID, button_id).is_displayed()
+                else None
+            ),
+            f"dialog button {button_id} not shown",
+        )
+        button.click()
+
+    def attach(self, kind: str, path: Path, caption: str = "") -> None:
+        """Attach a photo (``photo``) or a file (``file``) from the computer and send it."""
+        self.driver.find_element(By.ID, "attach-btn").click()
+        self.wait(
+            lambda d: d.find_element(By.CSS_SELECTOR, f'[data-attach="{kind}"]').is_displayed(),
+            "attach menu did not open",
+        )
+        # The system file chooser is not scriptable; give the file to the input it opens.
+        self.driver.find_element(By.CSS_SELECTOR, "body").click()
+        field = "photo-input" if kind == "photo" else "file-input"
+        self.driver.find_element(By.ID, field).send_keys(str(path))
+        caption_box = self.wait(
+            lambda d: (
+                d.find_element(By.ID, "upload-caption")
+                if d.find_element(By.ID, "upload-dialog").is_displayed()
+                else None
+            ),
+            "upload dialog did not open",
+        )
+        caption_box.clear()
+        if caption:
+            caption_box.send_keys(caption)
+        self.driver.find_element(By.ID, "upload-send").click()
+
+    def scroll_into_view(self, element: WebElement) -> None:
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+
+    def image_loaded(self, image: WebElement) -> bool:
+        return bool(
+            self.driver.execute_script(
+                "return arguments[0].complete && arguments[0].naturalWidth > 0;", image
+            )
+        )
+
+    def fetch(self, url: str) -> str:
+        """Download a link the way the page would, returning the text."""
+        return str(
+            self.driver.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "fetch(arguments[0]).then(r => r.text()).then(done, e => done('ERROR ' + e));",
+                url,
+            )
+        )
+
+
+CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
