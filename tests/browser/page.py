@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,12 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import STEP_TIMEOUT
+
+ROWS_JS = """
+return Array.from(document.querySelectorAll("#messages .msg"), (row) => [
+  row.dataset.id, Number(row.dataset.version || 0), row.dataset.from, row.innerText,
+]);
+"""
 
 
 class Page:
@@ -54,11 +59,9 @@ class Page:
 
     def transcript(self) -> str:
         try:
-            rows = self.driver.find_elements(By.CSS_SELECTOR, "#messages .msg")
             return "\n".join(
-                f"[{row.get_attribute('data-id')} {row.get_attribute('data-from')}] "
-                + row.text.replace("\n", " | ")[:200]
-                for row in rows[-8:]
+                f"[{key} {sender}] " + text.replace("\n", " | ")[:200]
+                for key, _version, sender, text in self.rows()[-8:]
             )
         except WebDriverException:
             return "<unavailable>"
@@ -92,7 +95,9 @@ class Page:
     def screenshot(self, name: str, copy_to: Path | None = None) -> Path:
         self.shots += 1
         path = self.screenshots / f"{self.shots:02d}-{name}.png"
-        time.sleep(0)  # nothing to wait for: callers wait for what they show first
+        self.wait(
+            lambda d: not d.find_elements(By.CSS_SELECTOR, ".toast"), "a toast stays", timeout=10
+        )
         self.driver.save_screenshot(str(path))
         if copy_to is not None:
             copy_to.mkdir(parents=True, exist_ok=True)
@@ -104,33 +109,52 @@ class Page:
     def messages(self) -> list[WebElement]:
         return self.driver.find_elements(By.CSS_SELECTOR, "#messages .msg")
 
+    def rows(self) -> list[tuple[str, int, str, str]]:
+        """(id, edit version, sender, text) of every message shown, in one round trip."""
+        return [
+            (str(row[0]), int(row[1]), str(row[2]), str(row[3]))
+            for row in self.driver.execute_script(ROWS_JS)
+        ]
+
     def mark(self) -> dict[str, int]:
         """Ids and edit versions of what the chat shows now, to wait for what comes next."""
-        return {
-            str(row.get_attribute("data-id")): int(row.get_attribute("data-version") or 0)
-            for row in self.messages()
-        }
+        return {key: version for key, version, _sender, _text in self.rows()}
 
     def bot_reply(self, since: dict[str, int], expect: str | None = None) -> WebElement:
         """The first bot message that is new or edited since ``since`` (and has the text)."""
 
-        def found(_driver: WebDriver) -> WebElement | None:
-            for row in self.messages():
-                if row.get_attribute("data-from") != "bot":
+        def found(driver: WebDriver) -> WebElement | None:
+            for key, version, sender, text in self.rows():
+                if sender != "bot" or since.get(key, -1) >= version:
                     continue
-                key = str(row.get_attribute("data-id"))
-                version = int(row.get_attribute("data-version") or 0)
-                if key in since and since[key] >= version:
-                    continue
-                if expect is None or expect in row.text:
-                    return row
+                if expect is None or expect in text:
+                    return driver.find_element(By.CSS_SELECTOR, f'#messages .msg[data-id="{key}"]')
             return None
 
         return self.wait(found, f"no new bot message{f' with {expect!r}' if expect else ''}")
 
-    def last_text(self) -> str:
-        rows = [r for r in self.messages() if r.get_attribute("data-from") == "bot"]
-        return rows[-1].text if rows else ""
+    def bot_message_with(self, since: dict[str, int], selector: str, what: str) -> WebElement:
+        """The first new bot message (not in ``since``) holding an element ``selector``."""
+        return self.wait(
+            lambda d: next(
+                row
+                for row in d.find_elements(By.CSS_SELECTOR, "#messages .msg.in")
+                if row.get_attribute("data-id") not in since
+                and row.find_elements(By.CSS_SELECTOR, selector)
+            ),
+            f"no {what}",
+        )
+
+    def in_dialog(self, dialog_id: str, element_id: str) -> WebElement:
+        """An element of a dialog, once the dialog is open."""
+        return self.wait(
+            lambda d: (
+                d.find_element(By.ID, element_id)
+                if d.find_element(By.ID, dialog_id).is_displayed()
+                else None
+            ),
+            f"dialog {dialog_id} did not open",
+        )
 
     # --- doing -------------------------------------------------------------------------
 
@@ -168,18 +192,6 @@ class Page:
             f"no reply keyboard button {label!r}",
         )
 
-    def confirm(self, button_id: str) -> None:
-        """Press the main button of the dialog that is open."""
-        button = self.wait(
-            lambda d: (
-                d.find_element(By.ID, button_id)
-                if d.find_element(By.ID, button_id).is_displayed()
-                else None
-            ),
-            f"dialog button {button_id} not shown",
-        )
-        button.click()
-
     def attach(self, kind: str, path: Path, caption: str = "") -> None:
         """Attach a photo (``photo``) or a file (``file``) from the computer and send it."""
         self.driver.find_element(By.ID, "attach-btn").click()
@@ -191,14 +203,7 @@ class Page:
         self.driver.find_element(By.CSS_SELECTOR, "body").click()
         field = "photo-input" if kind == "photo" else "file-input"
         self.driver.find_element(By.ID, field).send_keys(str(path))
-        caption_box = self.wait(
-            lambda d: (
-                d.find_element(By.ID, "upload-caption")
-                if d.find_element(By.ID, "upload-dialog").is_displayed()
-                else None
-            ),
-            "upload dialog did not open",
-        )
+        caption_box = self.in_dialog("upload-dialog", "upload-caption")
         caption_box.clear()
         if caption:
             caption_box.send_keys(caption)

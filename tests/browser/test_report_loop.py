@@ -189,15 +189,7 @@ def test_the_moderator_resolves_it_and_sees_the_statistics(
         lambda d: d.find_element(By.CSS_SELECTOR, '.command-item[data-command="/stats"]'),
         "no /stats in the group's menu",
     ).click()
-    chart_message = page.wait(
-        lambda d: next(
-            row
-            for row in d.find_elements(By.CSS_SELECTOR, "#messages .msg.in")
-            if row.get_attribute("data-id") not in since
-            and row.find_elements(By.CSS_SELECTOR, "img.media-photo")
-        ),
-        "no chart from /stats",
-    )
+    chart_message = page.bot_message_with(since, "img.media-photo", "chart from /stats")
     chart = chart_message.find_element(By.CSS_SELECTOR, "img.media-photo")
     page.wait(lambda _d: page.image_loaded(chart), "the chart did not load")
     assert int(chart.get_attribute("naturalWidth")) >= 400
@@ -206,15 +198,7 @@ def test_the_moderator_resolves_it_and_sees_the_statistics(
 
     since = page.mark()
     page.type("/export month", expect=None)
-    document = page.wait(
-        lambda d: next(
-            row
-            for row in d.find_elements(By.CSS_SELECTOR, "#messages .msg.in")
-            if row.get_attribute("data-id") not in since
-            and row.find_elements(By.CSS_SELECTOR, ".media-document a.download")
-        ),
-        "no CSV from /export",
-    )
+    document = page.bot_message_with(since, ".media-document a.download", "CSV from /export")
     link = document.find_element(By.CSS_SELECTOR, "a.download")
     csv_text = page.fetch(link.get_attribute("href"))
     assert csv_text.lstrip("\ufeff").startswith("case_number,"), csv_text[:200]

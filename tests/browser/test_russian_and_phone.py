@@ -82,14 +82,7 @@ def test_an_open_report_in_russian_with_a_file_and_a_phone_number(
     page.tap_reply(label(i18n, SKIP))  # no location
     page.tap("rp:anon:open")
     page.reply_button(label(i18n, SHARE_PHONE)).click()
-    question = page.wait(
-        lambda d: (
-            d.find_element(By.ID, "phone-question")
-            if d.find_element(By.ID, "phone-dialog").is_displayed()
-            else None
-        ),
-        "the page did not ask before sharing the phone number",
-    )
+    question = page.in_dialog("phone-dialog", "phone-question")  # asked before sharing
     assert "+77010000002" in question.text
     since = page.mark()
     page.driver.find_element(By.ID, "phone-share").click()
@@ -105,14 +98,7 @@ def test_an_open_report_in_russian_with_a_file_and_a_phone_number(
 
 def test_a_person_added_from_the_page_is_greeted_in_both_languages(page: Page, i18n: I18n) -> None:
     page.driver.find_element(By.ID, "add-person-btn").click()
-    name = page.wait(
-        lambda d: (
-            d.find_element(By.ID, "person-name")
-            if d.find_element(By.ID, "person-dialog").is_displayed()
-            else None
-        ),
-        "no dialog to add a person",
-    )
+    name = page.in_dialog("person-dialog", "person-name")
     name.send_keys("Мирас")
     page.driver.find_element(By.CSS_SELECTOR, '#person-lang option[value="en"]').click()
     page.driver.find_element(By.ID, "person-add").click()

@@ -29,6 +29,22 @@ const S = {
 
 const $ = (id) => document.getElementById(id);
 
+function make(tag, className, text) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+// Rows of buttons, as both kinds of keyboard are drawn: build(button) makes one element.
+function buttonRows(container, rows, rowClass, build) {
+  for (const buttons of rows) {
+    const row = make("div", rowClass);
+    for (const button of buttons) row.append(build(button));
+    container.append(row);
+  }
+}
+
 function t(key, values) {
   let text = S.t[key] || key;
   for (const [name, value] of Object.entries(values || {})) {
@@ -251,7 +267,8 @@ function paintAvatar(el, name, id) {
 }
 
 function subtitle(view) {
-  if (view.type === "group") return t("role_group") + " · " + t("members", { count: view.members.length });
+  // Telegram counts the bot among a group's members, so this does as well.
+  if (view.type === "group") return t("role_group") + " · " + t("members", { count: view.members.length + 1 });
   const person = view.person;
   return t("role_" + person.role) + " · " + t("app_in", { language: t("lang_" + person.language_code) });
 }
@@ -275,35 +292,23 @@ function renderList() {
   for (const id of S.order) {
     const c = chat(id);
     if (!c) continue;
-    const item = document.createElement("li");
-    item.className = "chat-item" + (id === S.current ? " selected" : "");
+    const item = make("li", "chat-item" + (id === S.current ? " selected" : ""));
     item.dataset.chatId = String(id);
     item.tabIndex = 0;
     item.setAttribute("role", "button");
-    const avatar = document.createElement("div");
-    avatar.className = "avatar" + (c.view.type === "group" ? " group" : "");
+    const avatar = make("div", "avatar" + (c.view.type === "group" ? " group" : ""));
     paintAvatar(avatar, c.view.title, id);
-    const body = document.createElement("div");
-    body.className = "chat-item-body";
-    const top = document.createElement("div");
-    top.className = "chat-item-top";
-    const name = document.createElement("span");
-    name.className = "chat-item-name";
-    name.textContent = c.view.title;
+    const body = make("div", "chat-item-body");
+    const top = make("div", "chat-item-top");
+    const name = make("span", "chat-item-name", c.view.title);
     top.append(name);
     if (c.unread > 0) {
-      const badge = document.createElement("span");
-      badge.className = "badge";
-      badge.textContent = String(c.unread);
+      const badge = make("span", "badge", String(c.unread));
       top.append(badge);
     }
-    const role = document.createElement("div");
-    role.className = "chat-item-role";
-    role.textContent = subtitle(c.view);
+    const role = make("div", "chat-item-role", subtitle(c.view));
     const last = preview(c);
-    const line = document.createElement("div");
-    line.className = "chat-item-preview" + (last.typing ? " typing" : "");
-    line.textContent = last.text;
+    const line = make("div", "chat-item-preview" + (last.typing ? " typing" : ""), last.text);
     body.append(top, role, line);
     item.append(avatar, body);
     item.addEventListener("click", () => openChat(id));
@@ -390,9 +395,7 @@ function renderMessages() {
   const ids = [...c.messages.keys()].sort((a, b) => a - b);
   for (const id of ids) box.append(messageElement(c.messages.get(id)));
   if (!ids.length) {
-    const empty = document.createElement("div");
-    empty.className = "empty-chat";
-    empty.textContent = t("empty_chat");
+    const empty = make("div", "empty-chat", t("empty_chat"));
     box.append(empty);
   }
   renderStartRow();
@@ -456,15 +459,13 @@ function mediaLabel(media) {
 }
 
 function mediaElement(media) {
-  const box = document.createElement("div");
-  box.className = "media media-" + media.kind;
+  const box = make("div", "media media-" + media.kind);
   if (media.kind === "photo") {
     const link = document.createElement("a");
     link.href = media.url;
     link.target = "_blank";
     link.rel = "noopener";
-    const img = document.createElement("img");
-    img.className = "media-photo";
+    const img = make("img", "media-photo");
     img.src = media.url;
     img.alt = "";
     img.loading = "lazy";
@@ -478,20 +479,12 @@ function mediaElement(media) {
     video.preload = "metadata";
     box.append(video);
   } else if (media.kind === "document" || media.kind === "voice") {
-    const icon = document.createElement("span");
-    icon.className = "doc-icon";
-    icon.textContent = media.kind === "voice" ? "🎤" : "📄";
-    const info = document.createElement("div");
-    info.className = "doc-info";
-    const name = document.createElement("div");
-    name.className = "doc-name";
-    name.textContent = media.name || t(media.kind);
-    const size = document.createElement("div");
-    size.className = "doc-size";
-    size.textContent = formatSize(media.size || 0);
+    const icon = make("span", "doc-icon", media.kind === "voice" ? "🎤" : "📄");
+    const info = make("div", "doc-info");
+    const name = make("div", "doc-name", media.name || t(media.kind));
+    const size = make("div", "doc-size", formatSize(media.size || 0));
     info.append(name, size);
-    const download = document.createElement("a");
-    download.className = "download";
+    const download = make("a", "download");
     download.href = media.url + "?download=1";
     download.setAttribute("download", media.name || "");
     download.textContent = t("download");
@@ -509,29 +502,20 @@ function mediaElement(media) {
 
 function messageElement(m) {
   const mine = !m.from.is_bot && m.from.id === viewer();
-  const row = document.createElement("div");
-  row.className = "msg " + (mine ? "out" : "in");
+  const row = make("div", "msg " + (mine ? "out" : "in"));
   row.dataset.id = String(m.id);
   row.dataset.version = String(m.version || 0);
   row.dataset.from = m.from.is_bot ? "bot" : String(m.from.id);
-  const bubble = document.createElement("div");
-  bubble.className = "bubble" + (m.media && m.media.kind === "photo" ? " with-photo" : "");
+  const bubble = make("div", "bubble" + (m.media && m.media.kind === "photo" ? " with-photo" : ""));
   if (isGroup() && !mine) {
-    const name = document.createElement("div");
-    name.className = "sender";
-    name.textContent = m.from.name;
+    const name = make("div", "sender", m.from.name);
     name.style.color = COLORS[Math.abs(Number(m.from.id)) % COLORS.length];
     bubble.append(name);
   }
   if (m.reply_to) {
-    const quote = document.createElement("div");
-    quote.className = "quote";
-    const who = document.createElement("div");
-    who.className = "quote-name";
-    who.textContent = m.reply_to.name;
-    const what = document.createElement("div");
-    what.className = "quote-text";
-    what.textContent = m.reply_to.snippet || "…";
+    const quote = make("div", "quote");
+    const who = make("div", "quote-name", m.reply_to.name);
+    const what = make("div", "quote-text", m.reply_to.snippet || "…");
     quote.append(who, what);
     quote.addEventListener("click", () => {
       const target = $("messages").querySelector('.msg[data-id="' + m.reply_to.id + '"]');
@@ -541,14 +525,11 @@ function messageElement(m) {
   }
   if (m.media) bubble.append(mediaElement(m.media));
   if (m.html) {
-    const text = document.createElement("div");
-    text.className = "text";
+    const text = make("div", "text");
     text.innerHTML = m.html; // built and escaped by the server (views.py)
     bubble.append(text);
   }
-  const meta = document.createElement("span");
-  meta.className = "meta";
-  meta.textContent = (m.edited ? t("edited") + " " : "") + formatTime(m.date);
+  const meta = make("span", "meta", (m.edited ? t("edited") + " " : "") + formatTime(m.date));
   bubble.append(meta);
   const reply = document.createElement("button");
   reply.type = "button";
@@ -560,8 +541,7 @@ function messageElement(m) {
     setReply(m);
     $("composer-input").focus();
   });
-  const line = document.createElement("div");
-  line.className = "bubble-line";
+  const line = make("div", "bubble-line");
   line.append(bubble, reply);
   row.append(line);
   if (m.inline_keyboard && m.inline_keyboard.length) row.append(inlineKeyboard(m));
@@ -569,29 +549,21 @@ function messageElement(m) {
 }
 
 function inlineKeyboard(m) {
-  const keyboard = document.createElement("div");
-  keyboard.className = "inline-keyboard";
-  for (const buttons of m.inline_keyboard) {
-    const row = document.createElement("div");
-    row.className = "inline-row";
-    for (const button of buttons) {
-      const el = document.createElement("button");
-      el.type = "button";
-      el.className = "inline-btn";
-      el.textContent = button.text;
-      if (button.url) {
-        el.classList.add("url");
-        el.addEventListener("click", () => window.open(button.url, "_blank", "noopener"));
-      } else if (button.copy_text !== undefined) {
-        el.addEventListener("click", () => navigator.clipboard && navigator.clipboard.writeText(button.copy_text));
-      } else if (button.callback_data !== undefined) {
-        el.dataset.callback = button.callback_data;
-        el.addEventListener("click", () => press(m, button, el));
-      }
-      row.append(el);
+  const keyboard = make("div", "inline-keyboard");
+  buttonRows(keyboard, m.inline_keyboard, "inline-row", (button) => {
+    const el = make("button", "inline-btn", button.text);
+    el.type = "button";
+    if (button.url) {
+      el.classList.add("url");
+      el.addEventListener("click", () => window.open(button.url, "_blank", "noopener"));
+    } else if (button.copy_text !== undefined) {
+      el.addEventListener("click", () => navigator.clipboard && navigator.clipboard.writeText(button.copy_text));
+    } else if (button.callback_data !== undefined) {
+      el.dataset.callback = button.callback_data;
+      el.addEventListener("click", () => press(m, button, el));
     }
-    keyboard.append(row);
-  }
+    return el;
+  });
   return keyboard;
 }
 
@@ -672,12 +644,8 @@ function showCommands(filter) {
     item.type = "button";
     item.className = "command-item";
     item.dataset.command = "/" + command.command;
-    const name = document.createElement("span");
-    name.className = "command-name";
-    name.textContent = "/" + command.command;
-    const description = document.createElement("span");
-    description.className = "command-description";
-    description.textContent = command.description;
+    const name = make("span", "command-name", "/" + command.command);
+    const description = make("span", "command-description", command.description);
     item.append(name, description);
     item.addEventListener("click", () => {
       $("composer-input").value = "";
@@ -703,19 +671,12 @@ function renderKeyboard() {
   box.hidden = !keyboard;
   setReply(S.replyTo ? chat(S.current).messages.get(S.replyTo.id) || null : null);
   if (!keyboard) return;
-  for (const buttons of keyboard.rows) {
-    const row = document.createElement("div");
-    row.className = "reply-row";
-    for (const button of buttons) {
-      const el = document.createElement("button");
-      el.type = "button";
-      el.className = "reply-btn";
-      el.textContent = button.text;
-      el.addEventListener("click", () => pressReplyButton(button));
-      row.append(el);
-    }
-    box.append(row);
-  }
+  buttonRows(box, keyboard.rows, "reply-row", (button) => {
+    const el = make("button", "reply-btn", button.text);
+    el.type = "button";
+    el.addEventListener("click", () => pressReplyButton(button));
+    return el;
+  });
 }
 
 async function pressReplyButton(button) {
@@ -828,9 +789,7 @@ async function addPerson(event) {
 // --- little windows --------------------------------------------------------------------------
 
 function toast(text) {
-  const el = document.createElement("div");
-  el.className = "toast";
-  el.textContent = text;
+  const el = make("div", "toast", text);
   $("toasts").append(el);
   setTimeout(() => el.classList.add("leaving"), 2600);
   setTimeout(() => el.remove(), 3000);
