@@ -19,10 +19,8 @@ allowed remote access.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +34,6 @@ from .texts import page_texts
 if TYPE_CHECKING:
     from .server import Sandbox
 
-log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_TEXT = 4096  # Telegram splits longer messages; so does the page
 KEEPALIVE_SECONDS = 15.0
@@ -160,7 +157,7 @@ class SandboxWeb:
             }
         )
         await response.prepare(request)
-        with contextlib.suppress(ConnectionResetError, asyncio.CancelledError):
+        with contextlib.suppress(ConnectionResetError):  # the page was closed
             if after is None:
                 await self._send(response, {"kind": "reload"}, self.sandbox.last_seq())
                 return response
