@@ -1,4 +1,4 @@
-"""python -m bot [run|migrate|keygen|backup PATH|restore PATH]"""
+"""python -m bot [run [--or-sandbox]|migrate|keygen|backup PATH|restore PATH|sandbox ...]"""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 import sqlite3
+import sys
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -131,15 +132,28 @@ async def _run_locked(settings: Settings, keyring: Keyring) -> None:
         raise SystemExit(EXIT_STORAGE)
 
 
+def sandbox(argv: list[str]) -> None:
+    """The browser sandbox (bot/devtools/sandbox): the bot on an emulated Telegram."""
+    from bot.devtools.sandbox.cli import main as sandbox_main
+
+    sandbox_main(argv)
+
+
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sandbox"]:
+        sandbox(argv[1:])
+        return
     parser = argparse.ArgumentParser(prog="python -m bot")
     parser.add_argument(
         "command",
         nargs="?",
         default="run",
-        choices=["run", "migrate", "keygen", "backup", "restore"],
+        choices=["run", "migrate", "keygen", "backup", "restore", "sandbox"],
     )
     parser.add_argument("path", nargs="?", type=Path, help="backup/restore: the copy's file")
+    # scripts/run: with a token run the bot, without one open the sandbox to try it.
+    parser.add_argument("--or-sandbox", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.command == "keygen":
         print(generate_secret_key())
@@ -152,6 +166,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.path is None:
             parser.error(f"{args.command} needs a PATH")
         (cmd_backup if args.command == "backup" else cmd_restore)(settings, args.path)
+    elif args.or_sandbox and settings.bot_token is None:
+        sandbox(["--demo"])
     else:
         asyncio.run(cmd_run(settings))
 

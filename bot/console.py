@@ -88,6 +88,34 @@ STORAGE = {
         "Restore the files, then start the bot again."
     ),
 }
+SANDBOX_STARTED = __(
+    "Adal is running as a sandbox: open {url} in a browser. There you can use the bot as two "
+    "citizens, a moderator and a superadmin, and see the moderators' group. Nothing is sent to "
+    "Telegram and nobody else can see it. To go live: in Telegram, send /newbot to @BotFather "
+    "and put the token he gives in .env as BOT_TOKEN=...; add SECRET_KEY (python -m bot "
+    "keygen), your Telegram id in ADMIN_IDS and the moderators' group in MODERATOR_CHAT_ID; "
+    "then run scripts/run again."
+)
+SANDBOX_DEMO_SEEDED = __("Demo data added: {count} made-up reports.")
+SANDBOX_PORT_BUSY = __(
+    "Port {port} is already in use. Stop what uses it, or choose another port: "
+    "python -m bot sandbox --port 8090"
+)
+SANDBOX_REMOTE_REFUSED = __(
+    "The sandbox has no login, so it listens only on this computer (127.0.0.1). To open it "
+    "on {host} anyway, add --allow-remote."
+)
+SANDBOX_NO_LOGIN = __(
+    "Warning: the sandbox has no login. Anyone who can reach {host} can act as every person "
+    "in it and read every chat."
+)
+SANDBOX_HELP = __("Try the bot in a browser, on an emulated Telegram, without a token.")
+SANDBOX_HELP_PORT = __("the port of the page (default 8080)")
+SANDBOX_HELP_HOST = __("the address to listen on (default 127.0.0.1)")
+SANDBOX_HELP_REMOTE = __("allow an address other than this computer's own (there is no login)")
+SANDBOX_HELP_DEMO = __("fill the sandbox with made-up reports once")
+SANDBOX_HELP_RESET = __("forget everything the sandbox kept and start over")
+SANDBOX_HELP_DATA = __("where the sandbox keeps its database and chats (default data/sandbox)")
 
 
 def _console_i18n() -> I18n:
@@ -119,3 +147,11 @@ def say(text: LazyProxy, *, error: bool = False, one_line: bool = False, **value
     except RuntimeError:  # a .po without its .mo: setup has not run
         message = text._args[0].format(**values)
     print(message, file=sys.stderr if error else sys.stdout, flush=True)
+
+
+def both(text: LazyProxy, **values: object) -> str:
+    """Both translations on one line (for --help); the English original before setup."""
+    try:
+        return in_both_languages(_console_i18n(), text, " / ", **values)
+    except RuntimeError:
+        return text._args[0].format(**values)

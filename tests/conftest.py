@@ -71,10 +71,35 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "adal.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrations run once per session; each test starts from a copy of the result."""
+    import asyncio
+    import sqlite3
+
+    path = tmp_path_factory.mktemp("template") / "adal.sqlite3"
+
+    async def build() -> None:
+        database = await Database.open(path)
+        await apply_migrations(database)
+        await database.close()
+
+    asyncio.run(build())
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(db_path)
-    await apply_migrations(database)
+def migrated_copy(db_path: Path, migrated_template: Path) -> Path:
+    db_path.write_bytes(migrated_template.read_bytes())
+    return db_path
+
+
+@pytest.fixture
+async def db(migrated_copy: Path) -> AsyncIterator[Database]:
+    database = await Database.open(migrated_copy)
+    await apply_migrations(database)  # nothing left to apply: proves the copy is current
     yield database
     await database.close()
 

@@ -28,6 +28,7 @@ from .state import ChatState, Message, StoredMessage, World
 from .updates import UpdateQueue
 
 Handler = Callable[[Params], Any | Awaitable[Any]]
+ScopeKey = tuple[str, int | None, int | None]  # BotCommandScope type, chat_id, user_id
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -86,9 +87,13 @@ class BotApi:
         self.files = files
         self.updates = updates
         self.flood = flood
+        # By (scope type, language) as tests read them; the last scope of a type wins here.
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # By the full scope (type, chat, user) and language, as Telegram keeps them.
+        self.scoped_commands: dict[tuple[ScopeKey, str], list[dict[str, Any]]] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.open_callbacks: set[str] = set()
+        self.callback_origins: dict[str, tuple[int, int]] = {}  # query id -> (chat, user)
         self.closing = False
         self._poll_generation = 0
         self._media_groups = itertools.count(13_000_000_000_000_001)
@@ -178,11 +183,18 @@ class BotApi:
 
     # --- commands -----------------------------------------------------------------------
 
-    @staticmethod
-    def _commands_key(p: Params) -> tuple[str, str]:
+    def _scope(self, p: Params) -> ScopeKey:
         scope = p.json_value("scope") or {}
-        scope_type = scope.get("type", "default") if isinstance(scope, dict) else "default"
-        return scope_type, p.string("language_code") or ""
+        if not isinstance(scope, dict):
+            raise bad_request("can't parse BotCommandScope JSON object")
+        scope_type = str(scope.get("type", "default"))
+        chat_id = scope.get("chat_id")
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            chat_id = self.world.resolve(chat_id).chat_id
+        elif chat_id is not None:  # an unknown id is kept (Telegram would answer 400)
+            chat_id = _chat_key(chat_id)
+        user_id = scope.get("user_id")
+        return scope_type, chat_id, None if user_id is None else int(user_id)
 
     def set_my_commands(self, p: Params) -> bool:
         commands = p.json_value("commands")
@@ -195,19 +207,48 @@ class BotApi:
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description") or "") <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        key = self._commands_key(p)
+        scope, language = self._scope(p), p.string("language_code") or ""
         if commands:
-            self.commands[key] = [dict(c) for c in commands]
+            self.scoped_commands[scope, language] = [dict(c) for c in commands]
+            self.commands[scope[0], language] = [dict(c) for c in commands]
         else:
-            self.commands.pop(key, None)
+            self._forget_commands(scope, language)
         return True
 
     def get_my_commands(self, p: Params) -> list[dict[str, Any]]:
-        return self.commands.get(self._commands_key(p), [])
+        return self.scoped_commands.get((self._scope(p), p.string("language_code") or ""), [])
 
     def delete_my_commands(self, p: Params) -> bool:
-        self.commands.pop(self._commands_key(p), None)
+        self._forget_commands(self._scope(p), p.string("language_code") or "")
         return True
+
+    def _forget_commands(self, scope: ScopeKey, language: str) -> None:
+        self.scoped_commands.pop((scope, language), None)
+        self.commands.pop((scope[0], language), None)
+
+    def menu_for(self, state: ChatState, user_id: int | None, language: str) -> list[dict]:
+        """The first command list set, in the order the Bot API documents ("Determining list
+        of commands"). Nobody is a group administrator here, so those scopes never apply."""
+        chat = state.chat_id
+        if state.is_private:
+            scopes: list[ScopeKey] = [
+                ("chat", chat, None),
+                ("all_private_chats", None, None),
+                ("default", None, None),
+            ]
+        else:
+            scopes = [
+                ("chat_member", chat, user_id),
+                ("chat", chat, None),
+                ("all_group_chats", None, None),
+                ("default", None, None),
+            ]
+        for scope in scopes:
+            for code in dict.fromkeys((language, "")):
+                found = self.scoped_commands.get((scope, code))
+                if found is not None:
+                    return copy.deepcopy(found)
+        return []
 
     # --- sending helpers ----------------------------------------------------------------
 
@@ -299,7 +340,7 @@ class BotApi:
         if inline and markup and markup["inline_keyboard"]:
             message["reply_markup"] = markup
         if not inline:
-            _track_reply_keyboard(state, markup)
+            self._track_reply_keyboard(state, markup)
         return self.world.store(
             state, message, from_bot=True, reply_keyboard=None if inline else markup
         )
@@ -313,6 +354,15 @@ class BotApi:
         stored = self._emit(state, content, reply=reply, markup=markup)
         self.flood.record(state.chat_id, state.is_private)
         return stored
+
+    def _track_reply_keyboard(self, state: ChatState, markup: dict[str, Any] | None) -> None:
+        """Remember the reply keyboard a client would now show in this chat."""
+        if not markup:
+            return
+        if "keyboard" in markup:
+            self.world.set_reply_keyboard(state, markup)
+        elif markup.get("remove_keyboard"):
+            self.world.set_reply_keyboard(state, None)
 
     # --- send methods -------------------------------------------------------------------
 
@@ -425,9 +475,11 @@ class BotApi:
         return self._deliver(state, content, p).message
 
     def send_chat_action(self, p: Params) -> bool:
-        self._target(p, counts=False)
-        if p.string("action") not in CHAT_ACTIONS:
+        state = self._target(p, counts=False)
+        action = p.string("action")
+        if action not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
+        self.world.log("action", state.chat_id, action=action)
         return True
 
     # --- edits & deletes ----------------------------------------------------------------
@@ -467,8 +519,7 @@ class BotApi:
             else:
                 message.pop(key, None)
         message["edit_date"] = int(time.time())
-        stored.edit_count += 1
-        self.world.changed.notify()
+        self.world.edited(self.world.resolve(message["chat"]["id"]), stored)
         return message
 
     def edit_message_text(self, p: Params) -> Message:
@@ -502,11 +553,9 @@ class BotApi:
         message_id = p.integer("message_id")
         if message_id is None:
             raise bad_request("message identifier is not specified")
-        stored = state.live(message_id)
-        if stored is None:
+        if state.live(message_id) is None:
             raise bad_request("message to delete not found")
-        stored.deleted = True
-        self.world.changed.notify()
+        self.world.deleted(state, [message_id])
         return True
 
     def delete_messages(self, p: Params) -> bool:
@@ -515,11 +564,8 @@ class BotApi:
         ids = p.json_value("message_ids")
         if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
             raise bad_request("message_ids must contain 1-100 message identifiers")
-        for message_id in ids:
-            stored = state.live(int(message_id))
-            if stored is not None:
-                stored.deleted = True
-        self.world.changed.notify()
+        live = [int(m) for m in dict.fromkeys(ids) if state.live(int(m)) is not None]
+        self.world.deleted(state, live)
         return True
 
     # --- callbacks, files, chats ---------------------------------------------------------
@@ -534,6 +580,12 @@ class BotApi:
         if text and len(text) > MAX_CALLBACK_ANSWER:
             raise bad_request("MESSAGE_TOO_LONG")
         self.open_callbacks.discard(query_id)
+        origin = self.callback_origins.pop(query_id, None)
+        if origin is not None and text:
+            chat_id, user_id = origin
+            self.world.log(
+                "toast", chat_id, user_id=user_id, text=text, show_alert=p.flag("show_alert")
+            )
         self.callback_answers.append(
             {
                 "callback_query_id": query_id,
@@ -565,11 +617,8 @@ class BotApi:
         }
 
 
-def _track_reply_keyboard(state: ChatState, markup: dict[str, Any] | None) -> None:
-    """Remember the reply keyboard a client would now show in this chat."""
-    if not markup:
-        return
-    if "keyboard" in markup:
-        state.reply_keyboard = markup
-    elif markup.get("remove_keyboard"):
-        state.reply_keyboard = None
+def _chat_key(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
