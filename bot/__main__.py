@@ -1,4 +1,4 @@
-"""python -m bot [run [--or-sandbox]|migrate|keygen|backup PATH|restore PATH|sandbox ...]"""
+"""python -m bot [run [--or-sandbox]|migrate|keygen|doctor|backup PATH|restore PATH|sandbox]"""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from bot.ops.instance import (
 
 EXIT_CONFIG = 2
 EXIT_STORAGE = 3
+EXIT_DOCTOR = 1
 
 
 def load_settings() -> Settings:
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "migrate", "keygen", "backup", "restore", "sandbox"],
+        choices=["run", "migrate", "keygen", "backup", "restore", "doctor", "sandbox"],
     )
     parser.add_argument("path", nargs="?", type=Path, help="backup/restore: the copy's file")
     # scripts/run: with a token run the bot, without one open the sandbox to try it.
@@ -162,6 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(settings.log_level)
     if args.command == "migrate":
         asyncio.run(cmd_migrate(settings))
+    elif args.command == "doctor":
+        asyncio.run(cmd_doctor(settings))
     elif args.command in ("backup", "restore"):
         if args.path is None:
             parser.error(f"{args.command} needs a PATH")
@@ -170,6 +173,24 @@ def main(argv: list[str] | None = None) -> None:
         sandbox(["--demo"])
     else:
         asyncio.run(cmd_run(settings))
+
+
+async def cmd_doctor(settings: Settings) -> None:
+    """One line per finding, in both languages; exit 1 when something is wrong."""
+    from bot.factory import create_bot
+    from bot.ops.doctor import Level, examine
+
+    bot = create_bot(settings) if settings.bot_token is not None else None
+    try:
+        findings = await examine(settings, bot)
+    finally:
+        if bot is not None:
+            await bot.session.close()
+    for finding in findings:
+        text = console.DOCTOR[finding.text]
+        console.say(text, one_line=True, prefix=finding.level.value + " ", **finding.values)
+    if any(f.level is Level.FAIL for f in findings):
+        raise SystemExit(EXIT_DOCTOR)
 
 
 def cmd_backup(settings: Settings, target: Path) -> None:

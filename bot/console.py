@@ -64,6 +64,43 @@ RESTORE_KEY_MISMATCH = __(
     "nothing was changed."
 )
 RESTORE_DONE = __("Database restored from {path}. Start the bot again.")
+# python -m bot doctor: one line per finding (bot/ops/doctor.py).
+DOCTOR = {
+    "key_missing": __("SECRET_KEY is not set. Create one with: python -m bot keygen"),
+    "key_new_database": __("SECRET_KEY is set; the database does not exist yet."),
+    "key_not_recorded": __("SECRET_KEY is set; the database will remember it at the next start."),
+    "key_mismatch": __("SECRET_KEY does not match the database: it was created with another key."),
+    "key_matches": __("SECRET_KEY matches the database."),
+    "migrations_new_database": __(
+        "The database does not exist yet; {count} migrations will create it at the first start."
+    ),
+    "migrations_edited": __(
+        "Migrations changed after they were applied: {files}. Restore the original files."
+    ),
+    "migrations_pending": __("Migrations to apply at the next start: {files}"),
+    "migrations_applied": __("All {count} migrations are applied."),
+    "disk": __("Free space where the database lives ({path}): {free} MB."),
+    "outbox_empty": __("No messages are waiting to be sent."),
+    "outbox": __("Messages waiting to be sent: {count}; the oldest has waited {minutes} min."),
+    "running": __("A bot is running on this database now."),
+    "not_running": __("No bot is running on this database now."),
+    "token_missing": __("BOT_TOKEN is not set, so Telegram was not asked."),
+    "token_rejected": __(
+        "Telegram does not accept BOT_TOKEN. Get the token again from @BotFather."
+    ),
+    "telegram_unreachable": __("Telegram could not be reached ({error}). Check the network."),
+    "token": __("The token works: the bot is @{username}."),
+    "group_unset": __("MODERATOR_CHAT_ID is not set: cards go to each moderator in private chat."),
+    "group_unknown": __(
+        "The moderators' group MODERATOR_CHAT_ID cannot be read ({error}): check the id and that "
+        "the bot was added to the group."
+    ),
+    "group_not_member": __("The bot is not a member of the moderators' group. Add it again."),
+    "group_cannot_post": __(
+        "The bot may not post in the moderators' group. Give it the right to send messages."
+    ),
+    "group": __("The bot is in the moderators' group ({status}) and may post and edit there."),
+}
 # Storage problems, by bot.db.health.StorageProblem: one line each, with what to do.
 STORAGE = {
     "full": __(
@@ -139,14 +176,21 @@ def say_bad_setting(field: str, fallback: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def say(text: LazyProxy, *, error: bool = False, one_line: bool = False, **values: object) -> None:
+def say(
+    text: LazyProxy,
+    *,
+    error: bool = False,
+    one_line: bool = False,
+    prefix: str = "",
+    **values: object,
+) -> None:
     """Print both translations; without compiled catalogues gettext falls back to the msgid."""
     try:
         separator = " / " if one_line else "\n"
         message = in_both_languages(_console_i18n(), text, separator, **values)
     except RuntimeError:  # a .po without its .mo: setup has not run
         message = text._args[0].format(**values)
-    print(message, file=sys.stderr if error else sys.stdout, flush=True)
+    print(prefix + message, file=sys.stderr if error else sys.stdout, flush=True)
 
 
 def both(text: LazyProxy, **values: object) -> str:

@@ -127,6 +127,7 @@ class BotApi:
             "getFile": self.get_file,
             "sendChatAction": self.send_chat_action,
             "getChat": self.get_chat,
+            "getChatMember": self.get_chat_member,
             "logOut": trivially_ok,
             "close": trivially_ok,
         }
@@ -257,6 +258,10 @@ class BotApi:
         state = self.world.resolve(p.get("chat_id"))
         if state.blocked:
             raise forbidden("bot was blocked by the user")
+        if not state.is_private and state.bot_status in ("left", "kicked"):
+            raise forbidden(f"bot is not a member of the {state.chat['type']} chat")
+        if not state.is_private and state.bot_status == "restricted":
+            raise bad_request("not enough rights to send text messages to the chat")
         if counts:
             self.flood.check(state.chat_id, state.is_private)
         return state
@@ -606,6 +611,18 @@ class BotApi:
             raise bad_request("file is too big")
         return stored.as_file()
 
+    def get_chat_member(self, p: Params) -> dict[str, Any]:
+        state = self.world.resolve(p.get("chat_id"))
+        user_id = p.integer("user_id", required=True)
+        if user_id == self.world.bot_user["id"]:
+            status = "member" if state.is_private else state.bot_status
+            return _member(self.world.bot_user, status)
+        user = self.world.users.get(user_id)
+        if user is None:
+            raise bad_request("user not found")
+        inside = (state.is_private and state.chat_id == user_id) or user_id in state.members
+        return _member(user, "member" if inside else "left")
+
     def get_chat(self, p: Params) -> dict[str, Any]:
         state = self.world.resolve(p.get("chat_id"))
         gifts = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")
@@ -615,6 +632,50 @@ class BotApi:
             "max_reaction_count": 11,
             "accepted_gift_types": {name: False for name in (*gifts, "gifts_from_channels")},
         }
+
+
+def _member(user: dict[str, Any], status: str) -> dict[str, Any]:
+    member: dict[str, Any] = {"user": user, "status": status}
+    if status == "administrator":
+        member |= {
+            "can_be_edited": False,
+            "is_anonymous": False,
+            "can_manage_chat": True,
+            "can_delete_messages": True,
+            "can_manage_video_chats": False,
+            "can_restrict_members": False,
+            "can_promote_members": False,
+            "can_change_info": False,
+            "can_invite_users": True,
+            "can_post_stories": False,
+            "can_edit_stories": False,
+            "can_delete_stories": False,
+            "can_send_welcome_messages": False,
+        }
+    elif status == "restricted":
+        member |= {
+            "is_member": True,
+            "can_send_messages": False,
+            "can_send_audios": False,
+            "can_send_documents": False,
+            "can_send_photos": False,
+            "can_send_videos": False,
+            "can_send_video_notes": False,
+            "can_send_voice_notes": False,
+            "can_send_polls": False,
+            "can_send_other_messages": False,
+            "can_add_web_page_previews": False,
+            "can_react_to_messages": False,
+            "can_edit_tag": False,
+            "can_change_info": False,
+            "can_invite_users": False,
+            "can_pin_messages": False,
+            "can_manage_topics": False,
+            "until_date": 0,
+        }
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
 
 
 def _chat_key(value: Any) -> int | None:

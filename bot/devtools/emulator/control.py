@@ -26,6 +26,7 @@ ACTIONS = frozenset(
         "add_user",
         "add_group",
         "block_chat",
+        "set_bot_status",
         "unblock_chat",
         "send_text",
         "send_photo",

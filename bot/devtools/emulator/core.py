@@ -211,6 +211,13 @@ class BotApiEmulator:
         """Register a supergroup (negative id) the bot is a member (and admin) of."""
         return self.world.add_group(chat_id, title, list(member_ids))
 
+    def set_bot_status(self, chat_id: int, status: str) -> None:
+        """The bot's standing in a group: administrator (default), member, restricted, left
+        or kicked. Left and kicked refuse sends with 403, restricted with 400."""
+        if status not in ("administrator", "member", "restricted", "left", "kicked"):
+            raise ValueError(status)
+        self.world.state(chat_id).bot_status = status
+
     def block_chat(self, chat_id: int) -> None:
         """From now on sends to this chat fail with 403 like a user who blocked the bot."""
         self.world.state(chat_id).blocked = True

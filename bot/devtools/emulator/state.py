@@ -50,6 +50,8 @@ class ChatState:
     reply_keyboard: dict[str, Any] | None = None  # the keyboard a client would show now
     blocked: bool = False
     members: set[int] = field(default_factory=set)
+    # The bot's own standing in a group: administrator, member, restricted, left or kicked.
+    bot_status: str = "administrator"
 
     @property
     def chat_id(self) -> int:
