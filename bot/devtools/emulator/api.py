@@ -26,6 +26,7 @@ from .markup import is_inline, validate_reply_markup
 from .params import Params, Upload
 from .state import ChatState, Message, StoredMessage, World
 from .updates import UpdateQueue
+from .webhook import WebhookPusher, parse_webhook
 
 Handler = Callable[[Params], Any | Awaitable[Any]]
 ScopeKey = tuple[str, int | None, int | None]  # BotCommandScope type, chat_id, user_id
@@ -36,6 +37,10 @@ MAX_CALLBACK_ANSWER = 200
 CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
+)
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
 )
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
@@ -95,6 +100,7 @@ class BotApi:
         self.open_callbacks: set[str] = set()
         self.callback_origins: dict[str, tuple[int, int]] = {}  # query id -> (chat, user)
         self.closing = False
+        self.webhooks = WebhookPusher(updates)
         self._poll_generation = 0
         self._media_groups = itertools.count(13_000_000_000_000_001)
         self.handlers: dict[str, Handler] = {
@@ -107,6 +113,7 @@ class BotApi:
             "getMe": self.get_me,
             "getUpdates": self.get_updates,
             "deleteWebhook": self.delete_webhook,
+            "setWebhook": self.set_webhook,
             "getWebhookInfo": self.get_webhook_info,
             "setMyCommands": self.set_my_commands,
             "getMyCommands": self.get_my_commands,
@@ -150,6 +157,8 @@ class BotApi:
 
     async def get_updates(self, p: Params) -> list[dict[str, Any]]:
         """Long polling: answer at once if updates are pending, else wait up to ``timeout``."""
+        if self.webhooks.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         offset = p.integer("offset") or 0
         limit = min(max(p.integer("limit") or 100, 1), 100)
         timeout = max(p.integer("timeout") or 0, 0)
@@ -173,14 +182,33 @@ class BotApi:
     def delete_webhook(self, p: Params) -> bool:
         if p.flag("drop_pending_updates"):
             self.updates.clear()
+        self.webhooks.set(None)
+        return True
+
+    def set_webhook(self, p: Params) -> bool:
+        hook = parse_webhook(
+            p.string("url"), p.string("secret_token"), p.integer("max_connections")
+        )
+        self.updates.set_allowed(p.json_value("allowed_updates"))
+        if p.flag("drop_pending_updates"):
+            self.updates.clear()
+        self._poll_generation += 1  # a long poll still waiting answers 409
+        self.webhooks.set(hook)
         return True
 
     def get_webhook_info(self, _p: Params) -> dict[str, Any]:
-        return {
-            "url": "",
+        hook = self.webhooks.webhook
+        info: dict[str, Any] = {
+            "url": hook.url if hook else "",
             "has_custom_certificate": False,
             "pending_update_count": len(self.updates),
         }
+        if hook is not None:
+            info["max_connections"] = hook.max_connections
+            if hook.last_error_date is not None:
+                info["last_error_date"] = hook.last_error_date
+                info["last_error_message"] = hook.last_error_message
+        return info
 
     # --- commands -----------------------------------------------------------------------
 

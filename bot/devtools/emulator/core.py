@@ -138,11 +138,13 @@ class BotApiEmulator:
         bound_port = self._runner.addresses[0][1]
         self.base_url = f"http://{host}:{bound_port}"
         self.api.closing = False
+        self.api.webhooks.start()
         logger.info("Bot API emulator listening on %s", self.base_url)
 
     async def stop(self) -> None:
         """Release pending long polls and shut the server down."""
         self.api.closing = True
+        await self.api.webhooks.stop()
         self.updates.signal.notify()
         if self.world.journal is not None:
             self.world.journal.signal.notify()  # live readers see `closing` and finish
