@@ -20,6 +20,18 @@ from bot.services.crypto import Keyring
 from tests.fake_session import FakeBot, FakeSession
 
 TEST_SECRET = "11" * 32
+TESTS = Path(__file__).resolve().parent
+# Tests are marked by the folder they live in, so `-m "not e2e"` needs no discipline per file
+# (a `pytestmark` in a conftest marks nothing).
+FOLDER_MARKS = {TESTS / "e2e": pytest.mark.e2e, TESTS / "browser": pytest.mark.browser}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own `-m` deselection reads the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for folder, mark in FOLDER_MARKS.items():
+            if item.path.is_relative_to(folder):
+                item.add_marker(mark)
 
 
 @pytest.fixture

@@ -18,8 +18,6 @@ from tests.conftest import TEST_SECRET
 TOKEN = "123456:E2E-TEST-TOKEN"
 REPO = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.e2e
-
 
 class BotProcess:
     """Starts, kills and restarts the bot exactly as an operator would run it."""
