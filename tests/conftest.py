@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 from aiogram import Dispatcher
 from aiogram.methods import SendMessage
@@ -24,6 +26,18 @@ TESTS = Path(__file__).resolve().parent
 # Tests are marked by the folder they live in, so `-m "not e2e"` needs no discipline per file
 # (a `pytestmark` in a conftest marks nothing).
 FOLDER_MARKS = {TESTS / "e2e": pytest.mark.e2e, TESTS / "browser": pytest.mark.browser}
+
+# Property tests: modest so the fast loop stays under a minute; `HYPOTHESIS_PROFILE=thorough`
+# for a long hunt. No deadline: a loaded machine makes any example slow now and then.
+# HYPOTHESIS_DERANDOMIZE=1 draws the same examples on every run (to compare two runs).
+_derandomize = os.environ.get("HYPOTHESIS_DERANDOMIZE", "") not in ("", "0")
+hypothesis.settings.register_profile(
+    "fast", deadline=None, max_examples=200, derandomize=_derandomize
+)
+hypothesis.settings.register_profile(
+    "thorough", deadline=None, max_examples=10_000, derandomize=_derandomize
+)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest's own `-m` deselection reads the marks
