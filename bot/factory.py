@@ -66,7 +66,7 @@ MODERATOR_COMMANDS = (
     ("queue", __("Moderators: open cases")),
     ("case", __("Moderators: one case in full")),
     ("stats", __("Moderators: statistics")),
-    ("export", __("Moderators: export to CSV")),
+    ("export", __("Moderators: export to Excel or CSV")),
     ("help", __("How to use the bot")),
     ("cancel", __("Stop the current action")),
 )

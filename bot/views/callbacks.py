@@ -83,3 +83,17 @@ class QueueCallback(CallbackData, prefix="q"):
     who: str = ""  # "" | mine | free
     region: str = ""
     area: str = ""
+
+
+class PageAction(StrEnum):
+    """Which long view a Back/Next button pages through. Re-authorised on every press."""
+
+    HISTORY = "h"  # a case's history (`id` is the case)
+    AUDIT = "a"  # a case's audit log (`id` is the case)
+    REFUSALS = "r"  # refused attempts (`id` is 0)
+
+
+class PageCallback(CallbackData, prefix="pg"):
+    action: PageAction
+    id: int
+    page: int  # from 0, the oldest part first

@@ -123,7 +123,9 @@ async def test_case_from_group_card_to_resolution(
     # A stranger pressing a card button is refused politely, in their own language.
     emulator.add_user(7_300_000_099, language_code="ru")
     emulator.send_callback(7_300_000_099, card["message_id"], md("take"), chat_id=GROUP)
-    refusal = translate(i18n, "Sorry, this is only for moderators of this case's region.", "ru")
+    refusal = translate(
+        i18n, "«{button}» is a button for moderators. To report corruption, send /report.", "ru"
+    ).format(button=translate(i18n, "🙋 Take", "ru"))
     deadline = asyncio.get_running_loop().time() + WAIT
     while not any(a.get("text") == refusal for a in emulator.callback_answers):
         assert asyncio.get_running_loop().time() < deadline, emulator.callback_answers[-5:]

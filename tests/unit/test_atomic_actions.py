@@ -202,6 +202,18 @@ async def _remove_moderator(world: World) -> Any:
     return await world.services.moderation.remove_moderator(2, by="admin")
 
 
+def _refused_tag(world: World) -> str:
+    return world.services.moderation.refusals.tag(world.keyring.pseudonym(REPORTER))
+
+
+async def _ban_tag(world: World) -> Any:  # after _refusal_setup
+    return await world.services.moderation.refusals.ban(_refused_tag(world)[:8], by="admin")
+
+
+async def _unban_tag(world: World) -> Any:  # after _ban_tag_setup
+    return await world.services.moderation.refusals.unban(_refused_tag(world)[:8], by="admin")
+
+
 # What each action owes when nothing fails: rows added per table.
 ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     "submit": (
@@ -231,6 +243,10 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     "answer": (_answer, {"report_messages": 1, "report_evidence": 1, "audit_log": 1, "outbox": 1}),
     "add_moderator": (_add_moderator, {"users": 1, "moderators": 1, "audit_log": 1}),
     "remove_moderator": (_remove_moderator, {"audit_log": 1}),
+    # A superadmin restricts (and lets again) the person behind a refusal tag: the ban, the
+    # person's notice and the audit row.
+    "ban_tag": (_ban_tag, {"banned_reporters": 1, "audit_log": 1, "outbox": 1}),
+    "unban_tag": (_unban_tag, {"banned_reporters": -1, "audit_log": 1, "outbox": 1}),
 }
 
 
@@ -252,7 +268,13 @@ async def run_once(
     shutil.copy(template, path)
     world = await build(path, Keyring.from_setting(TEST_SECRET))
     action, _ = ACTIONS[name]
-    setup = {"submit": _draft_setup, "unban": _ban_setup, "answer": _take_setup}.get(name)
+    setup = {
+        "submit": _draft_setup,
+        "unban": _ban_setup,
+        "answer": _take_setup,
+        "ban_tag": _refusal_setup,
+        "unban_tag": _ban_tag_setup,
+    }.get(name)
     try:
         if setup is not None:
             await setup(world)
@@ -276,6 +298,17 @@ async def _draft_setup(world: World) -> None:
 
 async def _ban_setup(world: World) -> None:
     await world.services.moderation.ban(await world.moderator(), await world.report(2))
+
+
+async def _refusal_setup(world: World) -> None:
+    """The reporter pressed a moderator's button: refused, and tagged in the audit log."""
+    pseudonym = world.keyring.pseudonym(REPORTER)
+    await world.services.moderation.refuse(None, pseudonym, "take", 1)
+
+
+async def _ban_tag_setup(world: World) -> None:
+    await _refusal_setup(world)
+    await _ban_tag(world)
 
 
 async def _take_setup(world: World) -> None:
