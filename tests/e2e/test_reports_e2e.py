@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+from collections.abc import AsyncIterator
 
 import pytest
 from aiogram.utils.i18n import I18n
@@ -13,7 +15,7 @@ from bot.config import Settings
 from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.devtools.emulator import BotApiEmulator
-from bot.factory import create_services
+from bot.factory import Services, create_services
 from bot.views.callbacks import ReportCallback
 from tests.conftest import TEST_SECRET, translate
 from tests.e2e.citizen import Citizen
@@ -28,6 +30,23 @@ TEXTS = {
 
 def rp(action: str, value: str = "") -> str:
     return ReportCallback(action=action, value=value).pack()
+
+
+@contextlib.asynccontextmanager
+async def services_of(bot_process: BotProcess) -> AsyncIterator[Services]:
+    """The running bot's database, with the services a moderator acts through (from this
+    process; the running bot's outbox delivers what they queue)."""
+    db = await Database.open(bot_process.db_path)
+    try:
+        settings = Settings(
+            _env_file=None,
+            bot_token="1:x",
+            secret_key=TEST_SECRET,
+            database_path=bot_process.db_path,
+        )
+        yield create_services(settings, db, Keyring.from_setting(TEST_SECRET))
+    finally:
+        await db.close()
 
 
 async def start_report(citizen: Citizen, i18n: I18n, locale: str) -> None:
@@ -166,21 +185,11 @@ async def test_open_report_image_file_is_cleaned_and_reporter_notified(
 
     # A moderator changes the status through the moderation service (from another process):
     # the reporter hears about it in Russian, through the outbox of the running bot.
-    db = await Database.open(bot_process.db_path)
-    try:
-        settings = Settings(
-            _env_file=None,
-            bot_token="1:x",
-            secret_key=TEST_SECRET,
-            database_path=bot_process.db_path,
-        )
-        services = create_services(settings, db, Keyring.from_setting(TEST_SECRET))
+    async with services_of(bot_process) as services:
         report = await services.reports.get(1)
         after = emulator.sent_count(citizen.id)
         moderator = await services.moderation.add_moderator(7_100_000_099, None, by="admin")
         await services.moderation.set_status(moderator, report, "forwarded")
-    finally:
-        await db.close()
     status = translate(i18n, "Forwarded to the authorities", "ru")
     note = await emulator.wait_for_bot_message(
         citizen.id, after=after, timeout=20, predicate=lambda m: status in (m.get("text") or "")
@@ -244,20 +253,10 @@ async def test_keyboards_mid_flow_and_answering_from_the_question(
     await citizen.tap(rp("skip"))  # no files: the summary
     await citizen.tap_and_read(rp("submit"), expect="KZ27-000001")
 
-    db = await Database.open(bot_process.db_path)
-    try:
-        settings = Settings(
-            _env_file=None,
-            bot_token="1:x",
-            secret_key=TEST_SECRET,
-            database_path=bot_process.db_path,
-        )
-        services = create_services(settings, db, Keyring.from_setting(TEST_SECRET))
+    async with services_of(bot_process) as services:
         after = emulator.sent_count(citizen.id)
         moderator = await services.moderation.add_moderator(7_100_000_098, None, by="admin")
         await services.moderation.ask(moderator, await services.reports.get(1), "Номер договора?")
-    finally:
-        await db.close()
     question = await emulator.wait_for_bot_message(
         citizen.id,
         after=after,

@@ -42,6 +42,19 @@ async def asked(chat: Chat, dp: Dispatcher, report_id: int = 1, take: bool = Tru
     return moderator
 
 
+async def at_the_answer_step(
+    chat: Chat, dp: Dispatcher, i18n: I18n, bot, person: dict, locale: str, take: bool = True
+) -> Any:
+    """A confidential report, a question, and «Answer» under it pressed; returns the
+    moderator."""
+    await onboard(chat, person, locale)
+    await submit(chat, i18n, person, "confidential", locale)
+    before = len(bot.session_.requests)
+    moderator = await asked(chat, dp, take=take)
+    await chat.send(u.callback(person, notice_button(bot.session_.requests[before:], person)))
+    return moderator
+
+
 def notice_button(requests: list[Any], person: dict) -> str:
     for r in reversed(requests):
         if isinstance(r, SendMessage) and int(r.chat_id) == person["id"] and r.reply_markup:
@@ -143,11 +156,7 @@ async def test_every_message_is_kept_and_an_album_gets_one_confirmation(
     chat: Chat, dp: Dispatcher, i18n: I18n, bot
 ) -> None:
     person = u.user(984, "ru")
-    await onboard(chat, person, "ru")
-    await submit(chat, i18n, person, "confidential", "ru")
-    before = len(bot.session_.requests)
-    await asked(chat, dp, take=False)
-    await chat.send(u.callback(person, notice_button(bot.session_.requests[before:], person)))
+    await at_the_answer_step(chat, dp, i18n, bot, person, "ru", take=False)
     sent_before = len(bot.session_.requests)
     first = sent(await chat.send(u.text(person, "Договор № 12/34.")))
     first_id = bot.session_.results[bot.session_.requests.index(first[0], sent_before)].message_id
@@ -183,11 +192,7 @@ async def test_an_answer_that_does_not_fit_is_explained_and_not_stored(
     chat: Chat, dp: Dispatcher, i18n: I18n, bot, text: str, msgid_start: str
 ) -> None:
     person = u.user(985, "kk")
-    await onboard(chat, person, "kk")
-    await submit(chat, i18n, person, "confidential", "kk")
-    before = len(bot.session_.requests)
-    await asked(chat, dp)
-    await chat.send(u.callback(person, notice_button(bot.session_.requests[before:], person)))
+    await at_the_answer_step(chat, dp, i18n, bot, person, "kk")
     (reply,) = sent(await chat.send(u.text(person, text)))
     msgids = {
         "This is too long": "This is too long: {length} characters, at most {maximum} fit. "
@@ -207,11 +212,7 @@ async def test_thats_all_closes_the_step_and_brings_the_menu_back(
     chat: Chat, dp: Dispatcher, i18n: I18n, bot
 ) -> None:
     person = u.user(986, "ru")
-    await onboard(chat, person, "ru")
-    await submit(chat, i18n, person, "confidential", "ru")
-    before = len(bot.session_.requests)
-    await asked(chat, dp)
-    await chat.send(u.callback(person, notice_button(bot.session_.requests[before:], person)))
+    await at_the_answer_step(chat, dp, i18n, bot, person, "ru")
     await chat.send(u.text(person, "Ответ."))
     more = await chat.send(u.callback(person, CaseCallback(action="more", id=1).pack()))
     hint = [r for r in more if isinstance(r, AnswerCallbackQuery)]

@@ -75,25 +75,32 @@ async def test_the_main_menu_never_shows_mid_flow(chat: Chat, i18n: I18n, locale
     assert is_main_menu(keyboard.follow(replies), i18n, locale)
 
 
+async def at_the_location_step(chat: Chat, person: dict, locale: str) -> Keyboard:
+    """Onboarded, and a report answered up to the location step (its keyboard is up)."""
+    await onboard(chat, person, locale)
+    keyboard = Keyboard()
+    for update in [
+        u.text(person, "/start"),
+        u.text(person, "/report"),
+        u.callback(person, rp("area", "land")),
+        u.callback(person, rp("region", "KZ-27")),
+        u.text(person, "Орал"),
+        u.text(person, DESCRIPTION),
+        u.callback(person, rp("when", "today")),
+        u.callback(person, rp("skip")),
+        u.text(person, "150 000"),
+    ]:
+        keyboard.follow(await chat.send(update))
+    return keyboard
+
+
 @pytest.mark.parametrize("how", ["location", "skip"])
 async def test_the_location_keyboard_goes_when_the_location_step_ends(
     chat: Chat, i18n: I18n, how: str
 ) -> None:
     person = u.user(951, "ru")
-    await onboard(chat, person, "ru")
-    keyboard = Keyboard()
-    keyboard.follow(await chat.send(u.text(person, "/start")))
-    for update in [
-        u.text(person, "/report"),
-        u.callback(person, rp("area", "land")),
-        u.callback(person, rp("region", "KZ-27")),
-        u.text(person, "Уральск"),
-        u.text(person, DESCRIPTION),
-        u.callback(person, rp("when", "today")),
-        u.callback(person, rp("skip")),
-    ]:
-        keyboard.follow(await chat.send(update))
-    labels = keyboard.follow(await chat.send(u.text(person, "150 000")))
+    keyboard = await at_the_location_step(chat, person, "ru")
+    labels = keyboard.current
     assert labels is not None and not is_main_menu(labels, i18n, "ru")
     assert render(i18n, lambda: str(SKIP), "ru") in labels  # the location step's own buttons
     if how == "location":
@@ -115,19 +122,7 @@ async def test_the_location_keyboard_goes_when_the_location_step_ends(
 
 async def test_back_from_the_location_step_takes_its_keyboard_away(chat: Chat, i18n: I18n) -> None:
     person = u.user(952, "kk")
-    await onboard(chat, person, "kk")
-    keyboard = Keyboard()
-    for update in [
-        u.text(person, "/report"),
-        u.callback(person, rp("area", "land")),
-        u.callback(person, rp("region", "KZ-27")),
-        u.text(person, "Орал"),
-        u.text(person, DESCRIPTION),
-        u.callback(person, rp("when", "today")),
-        u.callback(person, rp("skip")),
-        u.text(person, "150 000"),
-    ]:
-        keyboard.follow(await chat.send(update))
+    keyboard = await at_the_location_step(chat, person, "kk")
     assert keyboard.current is not None
     replies = await chat.send(u.text(person, render(i18n, lambda: str(BACK), "kk")))
     assert keyboard.follow(replies) is None
