@@ -37,6 +37,7 @@ from bot.delivery.names import ModeratorNames
 from bot.delivery.sender import TelegramSender
 from bot.handlers import get_routers
 from bot.handlers.fallback import HintThrottle
+from bot.middlewares.held import HeldReplies, HeldRepliesMiddleware
 from bot.middlewares.identity import IdentityMiddleware, UsernameIndex
 from bot.middlewares.locale import StoredLocaleMiddleware
 from bot.middlewares.retry import RetryMiddleware
@@ -196,14 +197,22 @@ def create_dispatcher(
         names=names,
         hint_throttle=HintThrottle(),
         storage_alarm=services.storage_alarm,
+        held_replies=HeldReplies(),
     )
     dispatcher.update.outer_middleware(
         IdentityMiddleware(services.users, UsernameIndex(services.moderation))
     )
+    dispatcher.update.outer_middleware(HeldRepliesMiddleware(dispatcher["held_replies"]))
     StoredLocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())
     dispatcher.startup.register(set_commands)
+    dispatcher.shutdown.register(release_held_replies)
     return dispatcher
+
+
+async def release_held_replies(held_replies: HeldReplies) -> None:
+    """On an orderly stop, replies still held back (see bot/middlewares/held.py) go now."""
+    await held_replies.release_all()
 
 
 async def set_commands(bot: Bot, i18n: I18n, settings: Settings) -> None:

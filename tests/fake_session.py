@@ -37,6 +37,7 @@ class FakeSession(BaseSession):
     def __init__(self) -> None:
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
+        self.results: list[Any] = []  # what each request returned (None: it raised)
         self.errors: list[Exception] = []
         self._ids = itertools.count(1000)
 
@@ -48,8 +49,11 @@ class FakeSession(BaseSession):
     ) -> TelegramType:
         self.requests.append(method)
         if self.errors:
+            self.results.append(None)
             raise self.errors.pop(0)
-        return self._result(method)  # type: ignore[return-value]
+        result = self._result(method)
+        self.results.append(result)
+        return result  # type: ignore[no-any-return]
 
     def _result(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
@@ -106,6 +110,7 @@ class FakeSession(BaseSession):
 
     def clear(self) -> None:
         self.requests.clear()
+        self.results.clear()
 
 
 class FakeBot(Bot):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import Message
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message, ReplyKeyboardMarkup
 
 from bot.views.common import (
     MENU_NEWS,
@@ -21,9 +22,15 @@ def get_router() -> Router:
     return router
 
 
-async def news_soon(message: Message) -> None:
-    await message.answer(news_soon_text(), reply_markup=main_menu())
+async def menu_unless_busy(state: FSMContext) -> ReplyKeyboardMarkup | None:
+    """The main menu, except in the middle of a conversation: a step shows only its own
+    keyboard, and the menu would tempt the person out of it (issue 9)."""
+    return main_menu() if await state.get_state() is None else None
 
 
-async def volunteer_soon(message: Message) -> None:
-    await message.answer(volunteer_soon_text(), reply_markup=main_menu())
+async def news_soon(message: Message, state: FSMContext) -> None:
+    await message.answer(news_soon_text(), reply_markup=await menu_unless_busy(state))
+
+
+async def volunteer_soon(message: Message, state: FSMContext) -> None:
+    await message.answer(volunteer_soon_text(), reply_markup=await menu_unless_busy(state))

@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message, User
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.users import UserRecord
+from bot.handlers.menu import menu_unless_busy
 from bot.handlers.replies import acknowledge
 from bot.i18n import in_both_languages
 from bot.services.regions import get_region
@@ -122,7 +123,9 @@ async def language_chosen(
             reply_markup=region_keyboard(callback_data.code, record.region),
         )
         return
-    await query.bot.send_message(chat_id, language_done_text(), reply_markup=main_menu())
+    await query.bot.send_message(
+        chat_id, language_done_text(), reply_markup=await menu_unless_busy(state)
+    )
 
 
 async def region_chosen(
@@ -150,7 +153,5 @@ async def region_chosen(
         await query.bot.send_message(chat_id, welcome_text(), reply_markup=main_menu())
         return
     await query.bot.send_message(
-        chat_id,
-        region_saved_text(name),
-        reply_markup=main_menu(),
+        chat_id, region_saved_text(name), reply_markup=await menu_unless_busy(state)
     )

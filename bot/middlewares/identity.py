@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.types import TelegramObject, Update, User
 
 from bot.services.moderation import ModerationService
 from bot.services.users import UserService
+
+log = logging.getLogger(__name__)
 
 
 class UsernameIndex:
@@ -43,6 +46,11 @@ class IdentityMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         tg_user: User | None = data.get("event_from_user")
+        if tg_user is None and _is_message(event):
+            # A message with no sender (Telegram leaves `from` out in a few cases): there is
+            # nobody to answer and no conversation state to use, so it is not handled at all.
+            log.debug("update %s: a message without a sender, ignored", _update_id(event))
+            return None
         if tg_user is None:
             data["pseudonym"] = None
             data["user_record"] = None
@@ -56,3 +64,13 @@ class IdentityMiddleware(BaseMiddleware):
             if self._usernames is not None and tg_user.username:
                 await self._usernames.remember(data["pseudonym"], tg_user.username)
         return await handler(event, data)
+
+
+def _is_message(event: TelegramObject) -> bool:
+    return isinstance(event, Update) and (
+        event.message is not None or event.edited_message is not None
+    )
+
+
+def _update_id(event: TelegramObject) -> int | None:
+    return event.update_id if isinstance(event, Update) else None

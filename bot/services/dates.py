@@ -13,7 +13,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time, get_datetime_format
+from babel.dates import format_date, format_time, get_datetime_format, get_month_names
 
 WHEN_CHOICES = ("today", "week", "month", "earlier")
 DISPLAY_TZ = "Asia/Almaty"
@@ -59,14 +59,22 @@ def parse_exact_date(text: str, today: date) -> date:
 
 
 def format_day(d: date, locale: str) -> str:
-    """Long date: kk ``2026 ж. 22 қараша``, ru ``22 ноября 2026 г.`` (Babel's own spacing)."""
+    """Long date: kk ``2026 жылғы 22 қараша``, ru ``22 ноября 2026 г.``.
+
+    Babel (CLDR) writes Kazakh as ``2026 ж. 22 қараша``, an abbreviation a Kazakh writer uses
+    in tables, not in a sentence; the full form «2026 жылғы 22 қараша» is what official and
+    everyday Kazakh text writes (docs/style-guide.md). Other locales keep Babel's long date.
+    """
+    if locale.split("_")[0] == "kk":
+        month = get_month_names("wide", context="format", locale="kk")[d.month]
+        return f"{d.year} жылғы {d.day} {month}"
     return format_date(d, format="long", locale=locale)
 
 
 def format_local_time(moment: datetime, locale: str, tz: str = DISPLAY_TZ) -> str:
     """A stored UTC moment as people in Kazakhstan read it: long date, then 24-hour time.
 
-    2026-11-23 14:00 UTC gives kk ``2026 ж. 23 қараша, 19:00`` and ru
+    2026-11-23 14:00 UTC gives kk ``2026 жылғы 23 қараша, 19:00`` and ru
     ``23 ноября 2026 г., 19:00``. Babel's ``format="long"`` would add seconds and the zone
     name, and ``"short"`` (``23.11.26``) is easy to misread, so the long date and the
     ``HH:mm`` time are joined with the locale's own date-time pattern (``{1}, {0}``).

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.crypto import Keyring
 from bot.db.repositories.drafts import DraftRepository
+from bot.services.text import TextError, fit
 
 MIN_DESCRIPTION = 30
 MAX_DESCRIPTION = 4096  # Telegram's own message limit
@@ -19,8 +20,9 @@ MAX_EVIDENCE = 10
 MAX_TRAIL = 300  # message ids remembered for "delete this conversation"
 DRAFT_DAYS = 30
 
-ANONYMITY_LEVELS = ("anonymous", "confidential", "open")
-# The order of the questions; "phone" follows "anonymity" only for open reports.
+# The order of the questions; "phone" follows "anonymity" only for open reports. Files come
+# last: the first file then brings the summary at once, which counts them as more arrive, so
+# a report with one photo costs one message and no "done" tap (issue 9).
 STEPS = (
     "area",
     "region",
@@ -29,19 +31,13 @@ STEPS = (
     "when",
     "involved",
     "amount",
-    "evidence",
     "location",
     "anonymity",
+    "evidence",
 )
 
-
-class FieldError(ValueError):
-    """Input that does not fit a field; `reason` is a code the handler turns into words."""
-
-    def __init__(self, reason: str, **details: int) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.details = details
+# Input that does not fit a field; `reason` is a code the handler turns into words.
+FieldError = TextError
 
 
 @dataclass
@@ -78,13 +74,18 @@ class ReportDraft:
         self.trail.extend(message_ids)
         del self.trail[:-MAX_TRAIL]
 
+    def forget(self, message_id: int) -> None:
+        """A message the bot deleted itself: nothing to erase later."""
+        if message_id in self.trail:
+            self.trail.remove(message_id)
+
     def next_step(self) -> str | None:
         """The first unanswered question, or None when the summary can be shown."""
         for step in STEPS:
             if step not in self.done:
                 return step
-        if self.anonymity == "open" and not self.phone:
-            return "phone"
+            if step == "anonymity" and self.anonymity == "open" and not self.phone:
+                return "phone"
         return None
 
     @property
@@ -102,35 +103,19 @@ class ReportDraft:
         return cls(**{key: value for key, value in data.items() if key in known})
 
 
-def clean_text(text: str) -> str:
-    return " ".join(text.split()) if "\n" not in text else text.strip()
+# Minimums count visible characters only (bot/services/text.py): invisible-only text is blank.
 
 
 def check_settlement(text: str) -> str:
-    value = clean_text(text)
-    if len(value) < 2:
-        raise FieldError("too_short", minimum=2, length=len(value))
-    if len(value) > MAX_SETTLEMENT:
-        raise FieldError("too_long", maximum=MAX_SETTLEMENT, length=len(value))
-    return value
+    return fit(text, minimum=2, maximum=MAX_SETTLEMENT, single_line=True)
 
 
 def check_description(text: str) -> str:
-    value = text.strip()
-    if len(value) < MIN_DESCRIPTION:
-        raise FieldError("too_short", minimum=MIN_DESCRIPTION, length=len(value))
-    if len(value) > MAX_DESCRIPTION:
-        raise FieldError("too_long", maximum=MAX_DESCRIPTION, length=len(value))
-    return value
+    return fit(text, minimum=MIN_DESCRIPTION, maximum=MAX_DESCRIPTION)
 
 
 def check_involved(text: str) -> str:
-    value = clean_text(text)
-    if not value:
-        raise FieldError("too_short", minimum=1, length=0)
-    if len(value) > MAX_INVOLVED:
-        raise FieldError("too_long", maximum=MAX_INVOLVED, length=len(value))
-    return value
+    return fit(text, maximum=MAX_INVOLVED, single_line=True)
 
 
 def _today() -> date:

@@ -32,6 +32,7 @@ from bot.services.dates import to_db, utc_now
 from bot.services.numbers import is_row_id
 from bot.services.outbox import Outbox
 from bot.services.refusals import Refusals
+from bot.services.text import TextError, fit
 from bot.services.users import UserService
 
 # Limits of what moderators type, said in each prompt. Each is chosen so that every view that
@@ -429,12 +430,13 @@ class ModerationService:
             raise InvalidActionError("closed")
 
     def _text(self, text: str, maximum: int) -> str:
-        text = text.strip()
-        if not text:
-            raise InvalidActionError("empty")
-        if len(text) > maximum:
-            raise InvalidActionError("too_long", maximum=maximum, length=len(text))
-        return text
+        """Tidied as a citizen's text is (invisible-only text counts as empty)."""
+        try:
+            return fit(text, maximum=maximum)
+        except TextError as exc:
+            if exc.reason == "too_long":
+                raise InvalidActionError("too_long", **exc.details) from None
+            raise InvalidActionError("empty") from None
 
     def _stamp(self) -> str:
         return to_db(self._now())
@@ -536,6 +538,9 @@ class ModeratorAlerts:
         await refresh_cards(self._outbox, report.id)
         holder = await self._moderators.get(report.assignee) if report.assignee else None
         if holder is not None and holder.active:
+            # One notice per case waits at a time: an album of five files is one notice.
             await self._outbox.enqueue(
-                holder.pseudonym, {"kind": "mod_answered", "case": report.case_number}
+                holder.pseudonym,
+                {"kind": "mod_answered", "case": report.case_number},
+                dedupe=f"answered:{report.id}:{holder.id}",
             )

@@ -36,11 +36,15 @@ from bot.services.dates import coarse_hour, to_db
 from bot.services.drafts import DraftService, ReportDraft
 from bot.services.limits import Limits
 from bot.services.outbox import Outbox
+from bot.services.text import fit, optional
 
 log = logging.getLogger(__name__)
 
 # A wrong code and a right one take the same time, so timing tells nothing.
 CHECK_SECONDS = 1.0
+# One answer or addition of the reporter: fits a page of the case view with its frame, and is
+# said in the prompt of the answer step.
+MAX_ANSWER = 3000
 
 
 class CaseAlerts(Protocol):
@@ -68,6 +72,16 @@ class Submitted:
     report: Report
     code: str | None  # shown once; never stored in the clear
     confirmation: int  # the outbox row that carries the confirmation to the reporter
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCheck:
+    """A follow-up code checked: the report it opens (or None), and the moment (on the
+    `time.monotonic` clock) before which the answer must not be shown, so that a right and a
+    wrong code are answered after the same time."""
+
+    report: Report | None
+    answer_at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,20 +235,18 @@ class ReportService:
             if not await self._reports.locator_taken(code.locator):
                 return code
 
-    async def find_by_code(self, text: str, telegram_id: int) -> Report | None:
-        """Same answer, same time, whether the code is malformed, unknown or wrong.
+    async def find_by_code(self, text: str, telegram_id: int) -> CodeCheck:
+        """Same answer, same time, whether the code is malformed, unknown or wrong: the caller
+        shows the answer at `answer_at` (it does not wait here, so no worker is held).
 
         Raises LimitReachedError after too many failures from this user.
         """
-        started = time.monotonic()
+        answer_at = time.monotonic() + self._check_seconds
         await self._limits.check_lookup(telegram_id)
         report = await self._verify(text)
         if report is None:
             await self._limits.record_lookup_failure(telegram_id)
-        remaining = self._check_seconds - (time.monotonic() - started)
-        if remaining > 0:
-            await asyncio.sleep(remaining)
-        return report
+        return CodeCheck(report, answer_at)
 
     async def _verify(self, text: str) -> Report | None:
         code = codes.parse_code(text)
@@ -255,11 +267,34 @@ class ReportService:
         """Confidential and open reports of this user (anonymous ones are not linked)."""
         return await self._reports.by_reporter(pseudonym)
 
+    async def mine_page(self, pseudonym: str, page: int, size: int) -> tuple[list[Report], int]:
+        """One page of `mine` (0 is the newest) and how many pages there are; a page past
+        the end gives the last one."""
+        total = await self._reports.count_by_reporter(pseudonym)
+        pages = max(1, -(-total // size))
+        page = min(max(page, 0), pages - 1)
+        return await self._reports.by_reporter(pseudonym, size, page * size), pages
+
     async def owned(self, report_id: int, pseudonym: str) -> Report:
         report = await self._reports.get(report_id)
         if report is None or report.reporter is None or report.reporter != pseudonym:
             raise ReportNotFoundError(report_id)
         return report
+
+    async def owned_by_number(self, case_number: str, pseudonym: str) -> Report:
+        report = await self._reports.get_by_case(case_number)
+        if report is None:
+            raise ReportNotFoundError(case_number)
+        return await self.owned(report.id, pseudonym)
+
+    @staticmethod
+    def answer_text(text: str | None, *, with_files: bool) -> str | None:
+        """What of a typed answer is stored: tidied, at most MAX_ANSWER characters, something
+        visible unless files come with it (then a blank caption is no text). Raises
+        TextError."""
+        if with_files:
+            return optional(text, maximum=MAX_ANSWER)
+        return fit(text or "", maximum=MAX_ANSWER)
 
     async def view(self, report: Report) -> CaseView:
         return CaseView(
@@ -273,7 +308,9 @@ class ReportService:
         self, report: Report, text: str | None, files: list[EvidenceFile]
     ) -> None:
         """An answer to a question, or more information, attached to the case thread; the
-        moderators are told (see `CaseAlerts`) in the same transaction."""
+        moderators are told (see `CaseAlerts`) in the same transaction. Raises TextError for
+        text that does not fit (see `answer_text`)."""
+        text = self.answer_text(text, with_files=bool(files))
         at = to_db(coarse_hour(self._now()))
         async with self._db.transaction():
             await self._reports.add_message(report.id, "reporter", "answer", text, None, at, files)

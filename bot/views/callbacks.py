@@ -45,7 +45,8 @@ class ReportCallback(CallbackData, prefix="rp"):
 
 class CaseAction(StrEnum):
     OPEN = "open"
-    ADD = "add"
+    ADD = "add"  # open the answer step
+    MORE = "more"  # more messages in the answer step
 
 
 class CaseCallback(CallbackData, prefix="cs"):
@@ -53,6 +54,26 @@ class CaseCallback(CallbackData, prefix="cs"):
 
     action: CaseAction
     id: int
+
+
+class CasePageCallback(CallbackData, prefix="cp"):
+    """A page of the reporter's view of a case (0 is the oldest); re-authorised like above."""
+
+    id: int
+    page: int
+
+
+class AnswerCallback(CallbackData, prefix="an"):
+    """«Answer» under a moderator's question. The notification knows the case by its number;
+    the presser must be the case's reporter, checked on every press."""
+
+    case: str
+
+
+class MyReportsCallback(CallbackData, prefix="mt"):
+    """A page of /mytips (0 is the newest); it only ever lists the presser's own reports."""
+
+    page: int
 
 
 class ModAction(StrEnum):

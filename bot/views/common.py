@@ -94,7 +94,7 @@ def welcome_text() -> str:
         "<b>Adal</b> helps citizens report corruption and follow what happens next.\n\n"
         "Here you will be able to:\n"
         "• report corruption in your region, openly, confidentially or anonymously;\n"
-        "• follow your reports with a case number;\n"
+        "• follow your reports by their number;\n"
         "• read regional anti-corruption news;\n"
         "• join the anti-corruption volunteers.\n\n"
         "Privacy: the bot does not store your Telegram ID, name or username in the clear. "

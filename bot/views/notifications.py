@@ -7,9 +7,11 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from bot.views.callbacks import AnswerCallback
+from bot.views.entry_pages import MESSAGE_LIMIT, shorten, shown_length
 from bot.views.labels import status_label
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -28,19 +30,32 @@ def _status(payload: dict[str, Any]) -> Rendered:
     text = _("ℹ️ The status of your report {case} has changed: {status}.").format(
         case=_case(payload), status=status_label(str(payload.get("status")))
     )
-    if payload.get("reason"):
-        text += "\n" + _("Reason: {reason}").format(reason=escape(str(payload["reason"])))
+    duplicate = ""
     if payload.get("duplicate_of"):
-        text += "\n" + _("Same as case: {case}").format(case=escape(str(payload["duplicate_of"])))
-    return text, None
+        duplicate_of = escape(str(payload["duplicate_of"]))
+        duplicate = "\n" + _("Same as report: {case}").format(case=duplicate_of)
+    if payload.get("reason"):
+        line = "\n" + _("Reason: {reason}")
+        # Whatever its length, the reason fits the message (the case view shows it whole).
+        room = MESSAGE_LIMIT - shown_length(text + line.format(reason="") + duplicate)
+        text += line.format(reason=escape(shorten(str(payload["reason"]), room)))
+    return text + duplicate, None
 
 
 def _question(payload: dict[str, Any]) -> Rendered:
-    text = _(
+    """The question, and a button that opens the answer step for this report at once (the
+    handler checks that whoever presses it is the report's reporter)."""
+    template = _(
         "❓ A moderator has a question about your report {case}:\n\n{question}\n\n"
-        "Answer with /mytips: open the case and tap «Answer or add information»."
-    ).format(case=_case(payload), question=escape(str(payload.get("question", ""))))
-    return text, None
+        "To answer, tap the button below."
+    )
+    room = MESSAGE_LIMIT - shown_length(template.format(case=_case(payload), question=""))
+    question = shorten(str(payload.get("question", "")), room)
+    text = template.format(case=_case(payload), question=escape(question))
+    answer = InlineKeyboardButton(
+        text=_("✍️ Answer"), callback_data=AnswerCallback(case=str(payload.get("case"))).pack()
+    )
+    return text, InlineKeyboardMarkup(inline_keyboard=[[answer]])
 
 
 def _banned(_payload: dict[str, Any]) -> Rendered:

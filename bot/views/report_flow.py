@@ -11,7 +11,15 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.services.amounts import format_tenge
 from bot.services.dates import format_local_time
-from bot.services.drafts import MAX_EVIDENCE, MIN_DESCRIPTION, STEPS, FieldError, ReportDraft
+from bot.services.drafts import (
+    MAX_EVIDENCE,
+    MAX_INVOLVED,
+    MAX_SETTLEMENT,
+    MIN_DESCRIPTION,
+    STEPS,
+    FieldError,
+    ReportDraft,
+)
 from bot.views.labels import anonymity_label, area_name, files_label, region_name, when_label
 from bot.views.report_keyboards import (
     anonymity_keyboard,
@@ -45,9 +53,8 @@ def prompt(step: str, draft: ReportDraft, locale: str) -> tuple[str, Markup]:
             step, _("In which region did it happen? Your region is ticked; tap another to change.")
         ), region_keyboard(locale, draft.region)
     if step == "settlement":
-        return _numbered(
-            step, _("Which town, village or district? Write its name.")
-        ), nav_keyboard()
+        text = _("Which town, village or district? Write its name, up to {maximum} characters.")
+        return _numbered(step, text.format(maximum=MAX_SETTLEMENT)), nav_keyboard()
     if step == "description":
         text = _(
             "Describe what happened: who did what, where and how. Write at least {minimum} "
@@ -59,9 +66,11 @@ def prompt(step: str, draft: ReportDraft, locale: str) -> tuple[str, Markup]:
     if step == "when_date":
         return _("Write the date as DD.MM.YYYY, for example 05.11.2026."), nav_keyboard()
     if step == "involved":
-        return _numbered(
-            step, _("Who is involved? An organisation, a position or a name. You may skip this.")
-        ), nav_keyboard(skip=True)
+        text = _(
+            "Who is involved? An organisation, a position or a name, up to {maximum} "
+            "characters. You may skip this."
+        )
+        return _numbered(step, text.format(maximum=MAX_INVOLVED)), nav_keyboard(skip=True)
     if step == "amount":
         return _numbered(
             step,
@@ -126,28 +135,49 @@ def summary_text(draft: ReportDraft, locale: str) -> str:
         _("<b>What happened:</b>"),
         escape(description),
         "",
-        _("Tap a button to change an answer, or send the report."),
     ]
+    for warning in _file_warnings(draft):
+        lines += [warning, ""]
+    if len(draft.evidence) < MAX_EVIDENCE:
+        lines.append(
+            _("📎 More files? Send them here now, up to {maximum} in all.").format(
+                maximum=MAX_EVIDENCE
+            )
+        )
+    lines.append(_("Tap a button to change an answer, or send the report."))
     return "\n".join(lines)
 
 
-def evidence_status(draft: ReportDraft) -> str:
-    """The one counter message of the evidence step, edited as files arrive."""
-    count = len(draft.evidence)
-    text = _("Files received: {count} of {maximum}.").format(count=count, maximum=MAX_EVIDENCE)
-    text += "\n" + _("Send more, or tap the button below when you are done.")
+def _file_warnings(draft: ReportDraft) -> list[str]:
+    """What the bot could not clean from the files kept: said once, on the summary."""
+    warnings = []
     if any(e.kind == "document" and not e.cleaned for e in draft.evidence):
-        text += "\n\n" + _(
-            "⚠️ Documents (PDF, Word, Excel) may contain the author's name and other hidden "
-            "details. Check them before sending if this matters to you."
+        warnings.append(
+            _(
+                "⚠️ Documents (PDF, Word, Excel) may contain the author's name and other hidden "
+                "details. Check them before sending if this matters to you."
+            )
         )
     if any(e.kind == "video" for e in draft.evidence):
         # The bot cannot clean videos: it keeps Telegram's file as it is.
-        text += "\n\n" + _(
-            "⚠️ A video may contain where and with which phone it was shot. If this matters "
-            "to you, send a screenshot of it instead."
+        warnings.append(
+            _(
+                "⚠️ A video may contain where and with which phone it was shot. If this matters "
+                "to you, send a screenshot of it instead."
+            )
         )
-    return text
+    return warnings
+
+
+def new_report_text() -> str:
+    return _(
+        "📝 A new report. Answer the questions one by one: each answer is saved at once, "
+        "and /cancel stops without losing them."
+    )
+
+
+def continuing_text() -> str:
+    return _("📝 Back to your report.")
 
 
 def send_a_file_text() -> str:
@@ -241,6 +271,8 @@ def amount_error_text() -> str:
 
 
 def field_error_text(exc: FieldError) -> str:
+    if exc.reason == "blank":
+        return _("There is no visible text in this message. Please write it in words.")
     if exc.reason == "too_short":
         return _(
             "This is too short: {length} characters, at least {minimum} are needed. "

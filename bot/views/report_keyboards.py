@@ -90,7 +90,7 @@ def when_keyboard() -> InlineKeyboardMarkup:
 
 
 def evidence_keyboard(has_files: bool) -> InlineKeyboardMarkup:
-    done = _("✅ Done, next step") if has_files else _("No files, next step ➡️")
+    done = _("✅ That's all") if has_files else _("No files, next step ➡️")
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 from pathlib import Path
@@ -175,8 +176,16 @@ class Page:
         )
         since = self.mark()
         self.scroll_into_view(button)
+        self.no_alert()
         button.click()
         return self.bot_reply(since, expect)
+
+    def no_alert(self) -> None:
+        """Fail with the alert's words if the bot answered something with an alert: a click
+        would only hit the dialog."""
+        dialogs = self.driver.find_elements(By.CSS_SELECTOR, "#alert-dialog[open]")
+        if dialogs:
+            raise AssertionError(f"the bot showed an alert: {dialogs[0].text!r}")
 
     def tap_reply(self, label: str, *, expect: str | None = None) -> WebElement:
         """Click a button of the reply keyboard (under the input field)."""
@@ -200,7 +209,9 @@ class Page:
             "attach menu did not open",
         )
         # The system file chooser is not scriptable; give the file to the input it opens.
-        self.driver.find_element(By.CSS_SELECTOR, "body").click()
+        # The menu is closed with its own button: a click on the page could land on a button
+        # in the chat.
+        self.driver.find_element(By.ID, "attach-btn").click()
         field = "photo-input" if kind == "photo" else "file-input"
         self.driver.find_element(By.ID, field).send_keys(str(path))
         caption_box = self.in_dialog("upload-dialog", "upload-caption")
@@ -228,6 +239,18 @@ class Page:
                 url,
             )
         )
+
+    def fetch_bytes(self, url: str) -> bytes:
+        """Download a link the way the page would, returning its bytes."""
+        encoded = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => {"
+            "  let s = ''; for (const c of new Uint8Array(b)) s += String.fromCharCode(c);"
+            "  done(btoa(s)); }, e => done('ERROR ' + e));",
+            url,
+        )
+        assert not str(encoded).startswith("ERROR"), encoded
+        return base64.b64decode(str(encoded))
 
 
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from aiogram.utils.i18n import I18n
 from PIL import Image, ImageDraw
@@ -107,15 +108,6 @@ def test_anonymous_report_with_a_photo_from_the_computer(
     page.tap("rp:when:earlier")
     page.tap("rp:skip:")  # who is involved
     page.type("2,5 млрд")
-    since = page.mark()
-    page.attach("photo", evidence_photo(tmp_path), caption="Құрылыс алаңы")
-    page.bot_reply(since)  # the evidence step answers the photo
-    mine = page.wait(
-        lambda d: d.find_element(By.CSS_SELECTOR, ".msg.out img.media-photo"),
-        "the photo is not shown in the chat",
-    )
-    page.wait(lambda _d: page.image_loaded(mine), "the photo did not load")
-    page.tap("rp:skip:")  # done with files
     page.reply_button(kk(str(SEND_LOCATION._args[0]))).click()
     page.wait(
         lambda d: d.find_element(By.ID, "location-dialog").is_displayed(), "no location dialog"
@@ -126,6 +118,15 @@ def test_anonymous_report_with_a_photo_from_the_computer(
     page.bot_reply(since)
     assert page.driver.find_elements(By.CSS_SELECTOR, ".msg.out .media-location")
     page.tap("rp:anon:anonymous")
+    # Files are the last question: the photo brings the summary, no "done" tap (issue 9).
+    since = page.mark()
+    page.attach("photo", evidence_photo(tmp_path), caption="Құрылыс алаңы")
+    page.bot_reply(since)
+    mine = page.wait(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".msg.out img.media-photo"),
+        "the photo is not shown in the chat",
+    )
+    page.wait(lambda _d: page.image_loaded(mine), "the photo did not load")
     confirmation = page.tap("rp:submit:", expect="KZ27-")
     code = CODE.search(confirmation.text)
     assert code is not None, confirmation.text
@@ -169,7 +170,10 @@ def test_the_citizen_reads_the_question_and_answers(
     assert "Мектептің нөмірін" in shown.text
     page.tap(f"cs:add:{story['report_id']}")
     page.type(
-        ANSWER, expect=translate(i18n, "Added to case {case}.", "kk").format(case=story["case"])
+        ANSWER,
+        expect=translate(
+            i18n, "✅ Added to report {case}. The moderator will see it.", "kk"
+        ).format(case=story["case"])[:40],
     )
     page.screenshot("citizen-answered")
 
@@ -198,6 +202,14 @@ def test_the_moderator_resolves_it_and_sees_the_statistics(
 
     since = page.mark()
     page.type("/export month", expect=None)
+    document = page.bot_message_with(since, ".media-document a.download", "XLSX from /export")
+    link = document.find_element(By.CSS_SELECTOR, "a.download")
+    book = openpyxl.load_workbook(io.BytesIO(page.fetch_bytes(link.get_attribute("href"))))
+    cells = [str(c.value) for row in book.active.iter_rows() for c in row]
+    assert story["case"] in cells, cells[:40]
+
+    since = page.mark()
+    page.type("/export month csv", expect=None)
     document = page.bot_message_with(since, ".media-document a.download", "CSV from /export")
     link = document.find_element(By.CSS_SELECTOR, "a.download")
     csv_text = page.fetch(link.get_attribute("href"))

@@ -68,17 +68,6 @@ def test_an_open_report_in_russian_with_a_file_and_a_phone_number(
     page.tap("rp:when:month")
     page.type("Отдел закупок акимата района")
     page.tap("rp:skip:")  # the amount
-    document = tmp_path / "спецификация.pdf"
-    document.write_bytes(PDF)
-    since = page.mark()
-    page.attach("file", document)
-    page.bot_reply(since)
-    sent = page.wait(
-        lambda d: d.find_element(By.CSS_SELECTOR, ".msg.out .media-document .doc-name"),
-        "the file is not shown in the chat",
-    )
-    assert sent.text == "спецификация.pdf"
-    page.tap("rp:skip:")  # done with files
     page.tap_reply(label(i18n, SKIP))  # no location
     page.tap("rp:anon:open")
     page.reply_button(label(i18n, SHARE_PHONE)).click()
@@ -89,6 +78,17 @@ def test_an_open_report_in_russian_with_a_file_and_a_phone_number(
     page.bot_reply(since)
     contact = page.driver.find_element(By.CSS_SELECTOR, ".msg.out .media-contact")
     assert "+77010000002" in contact.text
+    # Files are the last question: the document brings the summary, no "done" tap (issue 9).
+    document = tmp_path / "спецификация.pdf"
+    document.write_bytes(PDF)
+    since = page.mark()
+    page.attach("file", document)
+    page.bot_reply(since)
+    sent = page.wait(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".msg.out .media-document .doc-name"),
+        "the file is not shown in the chat",
+    )
+    assert sent.text == "спецификация.pdf"
     confirmation = page.tap("rp:submit:", expect="KZ75-")
     assert "KZ75-000001" in confirmation.text
     page.scroll_into_view(confirmation)

@@ -111,7 +111,7 @@ async def run_trial(
     await citizen.say("/start")
     await citizen.tap("lang:kk")
     await citizen.tap("reg:KZ-27", expect="/privacy")
-    await citizen.say("/report")
+    await citizen.say("/report", expect="1/10")  # an introduction comes before the question
     await citizen.tap(rp("area", "education"))
     await citizen.tap(rp("region", "KZ-27"))
     await citizen.say("Орал")
@@ -119,9 +119,9 @@ async def run_trial(
     await citizen.tap(rp("when", "earlier"))
     await citizen.tap(rp("skip"))  # who is involved
     await citizen.tap(rp("skip"))  # the amount
-    await citizen.tap(rp("skip"))  # files
     await citizen.send("send_location", latitude=51.2333, longitude=51.3667)
     await citizen.tap(rp("anon", "anonymous"))
+    await citizen.tap(rp("skip"))  # no files: the summary
     await _until(lambda: _summary(emulator, citizen.id), 30)
     summary = _summary(emulator, citizen.id)
     assert summary is not None, "the summary never came"

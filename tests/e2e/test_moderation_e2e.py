@@ -92,7 +92,9 @@ async def test_case_from_group_card_to_resolution(
     await citizen.tap("cs:add:1")
     await citizen.say(
         "№ 14 мектеп, Зачаганск кенті.",
-        expect=translate(i18n, "Added to case {case}.", "kk").format(case="KZ27-000001"),
+        expect=translate(
+            i18n, "✅ Added to report {case}. The moderator will see it.", "kk"
+        ).format(case="KZ27-000001"),
     )
 
     # The moderator reads the thread with /case and resolves the case from the card.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+from collections.abc import AsyncIterator
 
 import pytest
 from aiogram.utils.i18n import I18n
@@ -13,7 +15,7 @@ from bot.config import Settings
 from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.devtools.emulator import BotApiEmulator
-from bot.factory import create_services
+from bot.factory import Services, create_services
 from bot.views.callbacks import ReportCallback
 from tests.conftest import TEST_SECRET, translate
 from tests.e2e.citizen import Citizen
@@ -28,6 +30,29 @@ TEXTS = {
 
 def rp(action: str, value: str = "") -> str:
     return ReportCallback(action=action, value=value).pack()
+
+
+@contextlib.asynccontextmanager
+async def services_of(bot_process: BotProcess) -> AsyncIterator[Services]:
+    """The running bot's database, with the services a moderator acts through (from this
+    process; the running bot's outbox delivers what they queue)."""
+    db = await Database.open(bot_process.db_path)
+    try:
+        settings = Settings(
+            _env_file=None,
+            bot_token="1:x",
+            secret_key=TEST_SECRET,
+            database_path=bot_process.db_path,
+        )
+        yield create_services(settings, db, Keyring.from_setting(TEST_SECRET))
+    finally:
+        await db.close()
+
+
+async def start_report(citizen: Citizen, i18n: I18n, locale: str) -> None:
+    """/report, until its first question is in: an introduction comes before it."""
+    first = translate(i18n, "Step {number} of {total}", locale).format(number=1, total=10)
+    await citizen.say("/report", expect=first)
 
 
 def jpeg_with_gps() -> bytes:
@@ -51,7 +76,7 @@ async def onboard(citizen: Citizen, locale: str) -> None:
 async def fill_report(
     citizen: Citizen, i18n: I18n, locale: str, *, anonymity: str, files: list[tuple[str, dict]]
 ) -> None:
-    await citizen.say("/report")
+    await start_report(citizen, i18n, locale)
     await citizen.tap(rp("area", "education"))
     await citizen.tap(rp("region", "KZ-27"))
     await citizen.say("Орал" if locale == "kk" else "Уральск")
@@ -59,15 +84,17 @@ async def fill_report(
     await citizen.tap(rp("when", "earlier"))
     await citizen.tap(rp("skip"))  # who is involved
     await citizen.say("2,5 млрд")
-    for action, kwargs in files:
-        # Not waiting for an answer: an album's second photo only edits the counter. The
-        # bot handles one chat's updates in order, so "done" is handled after the files.
-        getattr(citizen.emu, action)(citizen.id, **kwargs)
-    await citizen.tap(rp("skip"))  # evidence: done
     await citizen.send("send_location", latitude=51.2333, longitude=51.3667)
     await citizen.tap(rp("anon", anonymity))
     if anonymity == "open":
         await citizen.send("send_contact", phone_number="+77112500000")
+    # Files come last, and the first one brings the summary: no "done" tap (issue 9).
+    for action, kwargs in files:
+        # Not waiting for an answer: an album's second photo only edits the summary. The
+        # bot handles one chat's updates in order, so Submit is handled after the files.
+        getattr(citizen.emu, action)(citizen.id, **kwargs)
+    if not files:
+        await citizen.tap(rp("skip"))  # no files: the summary
 
 
 @pytest.mark.parametrize("locale", ["kk", "ru"])
@@ -158,21 +185,11 @@ async def test_open_report_image_file_is_cleaned_and_reporter_notified(
 
     # A moderator changes the status through the moderation service (from another process):
     # the reporter hears about it in Russian, through the outbox of the running bot.
-    db = await Database.open(bot_process.db_path)
-    try:
-        settings = Settings(
-            _env_file=None,
-            bot_token="1:x",
-            secret_key=TEST_SECRET,
-            database_path=bot_process.db_path,
-        )
-        services = create_services(settings, db, Keyring.from_setting(TEST_SECRET))
+    async with services_of(bot_process) as services:
         report = await services.reports.get(1)
         after = emulator.sent_count(citizen.id)
         moderator = await services.moderation.add_moderator(7_100_000_099, None, by="admin")
         await services.moderation.set_status(moderator, report, "forwarded")
-    finally:
-        await db.close()
     status = translate(i18n, "Forwarded to the authorities", "ru")
     note = await emulator.wait_for_bot_message(
         citizen.id, after=after, predicate=lambda m: status in (m.get("text") or "")
@@ -187,7 +204,7 @@ async def test_report_draft_survives_sigkill(
     await bot_process.start()
     citizen = Citizen(emulator, 7_200_000_004, "kk")
     await onboard(citizen, "kk")
-    await citizen.say("/report")
+    await start_report(citizen, i18n, "kk")
     await citizen.tap(rp("area", "land"))
     await citizen.tap(rp("region", "KZ-27"))
     await citizen.say("Зеленов ауданы")
@@ -204,3 +221,58 @@ async def test_report_draft_survives_sigkill(
     )
     assert when is not None
     assert await bot_process.terminate() == 0
+
+
+async def test_keyboards_mid_flow_and_answering_from_the_question(
+    emulator: BotApiEmulator, bot_process: BotProcess, i18n: I18n
+) -> None:
+    """Issue 9 §1 and §2 over HTTP: the main menu is gone for the whole flow (the location
+    step shows only its own keyboard, which goes with it), and «Answer» under a moderator's
+    question opens the answer step: one text, and it is stored."""
+    await bot_process.start()
+    citizen = Citizen(emulator, 7_200_000_005, "ru")
+    await onboard(citizen, "ru")
+    menu = emulator.reply_keyboard(citizen.id)
+    assert menu is not None and "keyboard" in menu  # the main menu, after onboarding
+    await start_report(citizen, i18n, "ru")
+    assert emulator.reply_keyboard(citizen.id) is None
+    await citizen.tap(rp("area", "education"))
+    await citizen.tap(rp("region", "KZ-27"))
+    await citizen.say("Уральск")
+    await citizen.say(TEXTS["ru"])
+    await citizen.tap(rp("when", "earlier"))
+    await citizen.tap(rp("skip"))  # who is involved
+    await citizen.tap(rp("skip"))  # the amount: the location step comes
+    location = emulator.reply_keyboard(citizen.id)
+    assert location is not None and "request_location" in str(location)
+    assert translate(i18n, "📝 Report corruption", "ru") not in str(location)
+    await citizen.send("send_location", latitude=51.2333, longitude=51.3667)
+    assert emulator.reply_keyboard(citizen.id) is None  # while the anonymity question waits
+    await citizen.tap(rp("anon", "confidential"))
+    await citizen.tap(rp("skip"))  # no files: the summary
+    await citizen.tap_and_read(rp("submit"), expect="KZ27-000001")
+
+    async with services_of(bot_process) as services:
+        after = emulator.sent_count(citizen.id)
+        moderator = await services.moderation.add_moderator(7_100_000_098, None, by="admin")
+        await services.moderation.ask(moderator, await services.reports.get(1), "Номер договора?")
+    question = await emulator.wait_for_bot_message(
+        citizen.id,
+        after=after,
+        timeout=20,
+        predicate=lambda m: "an:KZ27-000001" in str(m.get("reply_markup")),
+    )
+    assert "Номер договора?" in question["text"]
+    await citizen.tap("an:KZ27-000001", expect="3000")  # the prompt says the limit
+    added = translate(i18n, "✅ Added to report {case}. The moderator will see it.", "ru")
+    await citizen.say("Договор № 12/34.", expect=added.format(case="KZ27-000001"))
+    assert await bot_process.terminate() == 0
+    db = await Database.open(bot_process.db_path)
+    try:
+        rows = await db.fetchall("SELECT author, body FROM report_messages ORDER BY id")
+    finally:
+        await db.close()
+    assert [tuple(r) for r in rows] == [
+        ("moderator", "Номер договора?"),
+        ("reporter", "Договор № 12/34."),
+    ]

@@ -194,6 +194,12 @@ async def _answer(world: World) -> Any:  # after _take_setup: the holder is told
     )
 
 
+async def _answer_text(world: World) -> Any:  # after _take_setup: one typed message
+    return await world.services.reports.add_from_reporter(
+        await world.report(), "\u200bSchool No 14, room 2.\u200b", []
+    )
+
+
 async def _add_moderator(world: World) -> Any:
     return await world.services.moderation.add_moderator(777, None, by="admin")
 
@@ -241,6 +247,8 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     "ban": (_ban, {"banned_reporters": 1, "audit_log": 1, "outbox": 1}),
     "unban": (_unban, {"banned_reporters": -1, "audit_log": 1, "outbox": 1}),
     "answer": (_answer, {"report_messages": 1, "report_evidence": 1, "audit_log": 1, "outbox": 1}),
+    # Each message of the answer step is stored the moment it arrives, on its own.
+    "answer_text": (_answer_text, {"report_messages": 1, "audit_log": 1, "outbox": 1}),
     "add_moderator": (_add_moderator, {"users": 1, "moderators": 1, "audit_log": 1}),
     "remove_moderator": (_remove_moderator, {"audit_log": 1}),
     # A superadmin restricts (and lets again) the person behind a refusal tag: the ban, the
@@ -274,6 +282,7 @@ async def run_once(
         "answer": _take_setup,
         "ban_tag": _refusal_setup,
         "unban_tag": _ban_tag_setup,
+        "answer_text": _take_setup,
     }.get(name)
     try:
         if setup is not None:

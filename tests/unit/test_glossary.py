@@ -260,7 +260,7 @@ def planted(locale: str, msgid: str, msgstr: str) -> dict[str, list[Entry]]:
         ("ru", "❓ Help", "❓ Помощь", "help", "Помощь"),
         (
             "ru",
-            "Added to case {case}.",
+            "✅ Added to report {case}. The moderator will see it.",
             "Добавлено в {case}: номер дела",
             "case number shown to citizens",
             "номер дела",
@@ -310,7 +310,7 @@ def test_an_exception_lets_one_msgid_through_and_no_other() -> None:
     )
     catalogues = planted("ru", msgid, "Статусы: … duplicate [номер дела].")
     catalogues["ru"] = [
-        replace(e, strings=("Номер дела: {case}",)) if e.msgid.startswith("Case number") else e
+        replace(e, strings=("Номер дела: {case}",)) if e.msgid.startswith("Report number") else e
         for e in catalogues["ru"]
     ]
     concept = "case number shown to citizens"
@@ -318,7 +318,7 @@ def test_an_exception_lets_one_msgid_through_and_no_other() -> None:
     allowed = [Exception_(concept, "Statuses: review", "moderators only")]
     with_one = {o.msgid for o in offences(concepts, allowed, catalogues) if o.concept == concept}
     assert msgid in without and msgid not in with_one
-    assert "Case number: <code>{case}</code>" in with_one
+    assert "Report number: <code>{case}</code>" in with_one
 
 
 def test_the_parser_reads_what_the_glossary_documents() -> None:

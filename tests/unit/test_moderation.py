@@ -409,3 +409,16 @@ async def test_a_typed_command_over_its_limit_says_the_limit(
     replies = await staffed.texts(u.text(u.user(MOD_ORAL, "kk"), text))
     assert replies == [render(i18n, lambda: too_long_text(maximum + 1, maximum), "kk")]
     assert await audit_actions(db) == before
+
+
+@pytest.mark.parametrize("text", ["\u200b\u200b", "\u2060", "\u0301\u0301", " \u200b "])
+async def test_an_invisible_question_or_note_is_refused(
+    staffed: Chat, i18n: I18n, db: Database, text: str
+) -> None:
+    await file_case(staffed, i18n)
+    mod = u.user(MOD_ORAL, "kk")
+    for command in ("ask", "note"):
+        replies = await staffed.texts(u.text(mod, f"/{command} KZ27-000001 {text}"))
+        assert replies == [translate(i18n, "The text is empty.", "kk")]
+    assert await db.fetchone("SELECT id FROM report_messages") is None
+    assert await db.fetchone("SELECT id FROM report_notes") is None

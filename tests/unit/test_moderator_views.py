@@ -19,6 +19,7 @@ from aiogram.methods import EditMessageText, GetChat, SendMessage
 
 from bot.services.drafts import MAX_DESCRIPTION, MAX_INVOLVED, MAX_SETTLEMENT, STEPS, ReportDraft
 from bot.services.moderation import MAX_NOTE, MAX_QUESTION, MAX_REASON
+from bot.services.reports import MAX_ANSWER
 from bot.views.callbacks import ModAction, ModCallback, PageAction, PageCallback
 from tests import updates as u
 from tests.conftest import Chat
@@ -36,7 +37,7 @@ from tests.unit.test_report_flow import onboard
 
 # Hostile HTML from outside: every special character, an unclosed and a broken tag.
 NASTY = "Dana <3 & <b>bold <i>x</b> &amp; <a href='x'>y</a> > "
-REPORTER_MESSAGE = 4096  # an answer is at most one Telegram message, whatever the flow allows
+REPORTER_MESSAGE = MAX_ANSWER  # the longest answer the reporter's step takes
 ROUNDS = 6
 # Telegram names are at most 64 characters each.
 LONG_NAME = ("Dana <3 " * 8)[:64]

@@ -23,6 +23,7 @@ from bot.db.repositories.users import UserRecord, UserRepository
 from bot.delivery.sender import TelegramSender
 from bot.services.outbox import RecipientGoneError, RetryLaterError
 from bot.services.users import UserService
+from bot.views.callbacks import AnswerCallback
 from bot.views.notifications import render
 from tests.fake_session import FakeBot
 
@@ -33,7 +34,7 @@ CASE = "KZ27-000042"
 STATUS_MSGID = "ℹ️ The status of your report {case} has changed: {status}."
 QUESTION_MSGID = (
     "❓ A moderator has a question about your report {case}:\n\n{question}\n\n"
-    "Answer with /mytips: open the case and tap «Answer or add information»."
+    "To answer, tap the button below."
 )
 STATUS_LABELS = {
     "received": "Received",
@@ -76,7 +77,7 @@ def expected_status(
             reason=escape(reason)
         )
     if duplicate:
-        text += "\n" + i18n.gettext("Same as case: {case}", locale=locale).format(case=duplicate)
+        text += "\n" + i18n.gettext("Same as report: {case}", locale=locale).format(case=duplicate)
     return text
 
 
@@ -125,6 +126,16 @@ def test_question_is_rendered_and_escaped(i18n: I18n, locale: str) -> None:
     assert "Что значит &lt;b&gt;это&lt;/b&gt;?" in text
     assert "&lt;a href=&#x27;x&#x27;&gt;x&lt;/a&gt; &amp; где?" in text
     assert "<b>" not in text and "<a " not in text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_question_comes_with_an_answer_button_for_its_case(i18n: I18n, locale: str) -> None:
+    with i18n.context(), i18n.use_locale(locale):
+        _text, markup = render(question_payload())
+    assert markup is not None
+    ((button,),) = markup.inline_keyboard
+    assert button.text == i18n.gettext("✍️ Answer", locale=locale)
+    assert button.callback_data == AnswerCallback(case=CASE).pack() == "an:KZ27-000042"
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -179,6 +190,7 @@ async def test_sends_to_the_stored_chat_in_the_stored_locale(
     assert first.chat_id == second.chat_id == CHAT_ID
     assert first.text == expected_status(i18n, locale, "rejected", reason=HTML_REASON)
     assert second.text == expected_question(i18n, locale)
+    assert second.reply_markup is not None  # the «Answer» button travels with it
 
 
 async def test_a_changed_locale_is_used_at_send_time(

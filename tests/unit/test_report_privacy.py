@@ -42,10 +42,10 @@ def anonymous_report_batches(i18n: I18n, person: dict) -> list[list[dict]]:
         u.text(person, DESCRIPTION),
         u.callback(person, rp("when", "week")),
         u.text(person, "Ауыл әкімі"),
-        u.callback(person, rp("skip")),
-        u.callback(person, rp("skip")),
-        u.text(person, skip),
+        u.callback(person, rp("skip")),  # the amount
+        u.text(person, skip),  # the location
         u.callback(person, rp("anon", "anonymous")),
+        u.callback(person, rp("skip")),  # no files: the summary
         u.callback(person, rp("submit")),
     ]
     return [[step] for step in steps]
@@ -119,7 +119,7 @@ async def test_confidential_report_names_only_the_pseudonym(
 ) -> None:
     person = u.user(USER_ID, "kk", first_name=NAME, username=USERNAME)
     batches = anonymous_report_batches(i18n, person)
-    batches[-2] = [u.callback(person, rp("anon", "confidential"))]
+    batches[-3] = [u.callback(person, rp("anon", "confidential"))]
     await run_through_intake(dp, db, keyring, batches)
     report = await db.fetchone("SELECT * FROM reports")
     assert report["reporter"] == keyring.pseudonym(USER_ID)

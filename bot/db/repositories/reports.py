@@ -163,12 +163,18 @@ class ReportRepository:
         row = await self._db.fetchone("SELECT 1 FROM reports WHERE code_locator = ?", (locator,))
         return row is not None
 
-    async def by_reporter(self, pseudonym: str, limit: int = 50) -> list[Report]:
+    async def by_reporter(self, pseudonym: str, limit: int = 50, offset: int = 0) -> list[Report]:
         rows = await self._db.fetchall(
-            "SELECT * FROM reports WHERE reporter = ? ORDER BY id DESC LIMIT ?",
-            (pseudonym, limit),
+            "SELECT * FROM reports WHERE reporter = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            (pseudonym, limit, offset),
         )
         return [report_from_row(row) for row in rows]
+
+    async def count_by_reporter(self, pseudonym: str) -> int:
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM reports WHERE reporter = ?", (pseudonym,)
+        )
+        return int(row["n"]) if row else 0
 
     async def evidence(self, report_id: int) -> list[EvidenceFile]:
         rows = await self._db.fetchall(

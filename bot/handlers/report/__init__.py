@@ -1,10 +1,10 @@
-"""Citizens' reports: filing (entry, answers, evidence, submit) and following up."""
+"""Citizens' reports: filing (entry, answers, evidence, submit), following up and answering."""
 
 from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers.report import answers, entry, evidence_step, followup, submit
+from bot.handlers.report import answering, answers, entry, evidence_step, followup, submit
 
 
 def get_routers() -> list[Router]:
@@ -14,4 +14,5 @@ def get_routers() -> list[Router]:
         evidence_step.get_router(),
         submit.get_router(),
         followup.get_router(),
+        answering.get_router(),
     ]

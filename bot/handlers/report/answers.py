@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
@@ -27,7 +27,7 @@ from bot.services.drafts import (
 from bot.services.regions import get_region
 from bot.services.risk_areas import get_area
 from bot.views.callbacks import ReportAction, ReportCallback
-from bot.views.common import button_expired_text, main_menu
+from bot.views.common import button_expired_text
 from bot.views.report_flow import (
     amount_error_text,
     date_error_text,
@@ -183,7 +183,8 @@ async def share_location(
     assert message.location is not None
     draft.latitude = round(message.location.latitude, 6)
     draft.longitude = round(message.location.longitude, 6)
-    await flow.say(draft, location_saved_text(), reply_markup=main_menu())
+    # The location's reply keyboard goes; the next step has its own (inline) buttons.
+    await flow.say(draft, location_saved_text(), reply_markup=ReplyKeyboardRemove())
     await flow.answered("location", draft)
 
 
@@ -197,5 +198,5 @@ async def share_phone(
         await flow.say(draft, own_number_text())
         return
     draft.phone = contact.phone_number
-    await flow.say(draft, phone_saved_text(), reply_markup=main_menu())
+    await flow.say(draft, phone_saved_text(), reply_markup=ReplyKeyboardRemove())
     await flow.answered("phone", draft)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.users import UserRecord
@@ -22,6 +22,7 @@ from bot.views.report_flow import (
     cannot_skip_text,
     draft_deleted_text,
     limit_text,
+    new_report_text,
     no_draft_text,
     no_location_text,
     paused_text,
@@ -78,7 +79,8 @@ async def start(
         return
     draft = ReportDraft(region=user_record.region if user_record else None)
     draft.remember(message.message_id)
-    await flow_of(message, state, drafts, i18n).show("area", draft)
+    # The introduction also takes the main menu away: mid-flow only the step's buttons show.
+    await flow_of(message, state, drafts, i18n).show("area", draft, lead=new_report_text())
 
 
 async def resume(
@@ -156,11 +158,13 @@ async def skip(
 ) -> None:
     flow, draft = await _navigating(event, state, drafts, i18n)
     step = await flow.step()
+    if step == "summary":
+        return  # an older "next step" button: the summary below is where the flow is
     if step not in SKIPPABLE:
         await flow.say(draft, cannot_skip_text())
         return
     if step == "location":
-        await flow.say(draft, no_location_text(), reply_markup=main_menu())
+        await flow.say(draft, no_location_text(), reply_markup=ReplyKeyboardRemove())
     await flow.answered(step, draft)
 
 

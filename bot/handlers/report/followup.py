@@ -1,4 +1,5 @@
-"""Following a report: /mytips, /check with the secret code, and adding to the case thread."""
+"""Following a report: /mytips, /check with the secret code, and the reporter's view of a case,
+page by page. Answering is in `answering`."""
 
 from __future__ import annotations
 
@@ -8,76 +9,96 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 
-from bot.db.repositories.reports import EvidenceFile, Report
+from bot.db.repositories.reports import Report
 from bot.domain import CLOSED_STATUSES
 from bot.handlers.replies import acknowledge
-from bot.handlers.report.files import Refused, has_file, take_file
-from bot.handlers.report.filters import MenuText
 from bot.handlers.report.flow import TYPED
 from bot.handlers.report.states import FollowUp
+from bot.middlewares.held import HeldReplies
 from bot.services.limits import LimitReachedError
 from bot.services.reports import ReportNotFoundError, ReportService
-from bot.views.callbacks import CaseAction, CaseCallback, ReportAction, ReportCallback
-from bot.views.common import MENU_MY_REPORTS, button_expired_text, main_menu
+from bot.views.callbacks import (
+    CaseAction,
+    CaseCallback,
+    CasePageCallback,
+    MyReportsCallback,
+    ReportAction,
+    ReportCallback,
+)
+from bot.views.common import MENU_MY_REPORTS, button_expired_text
 from bot.views.followup import (
-    added_text,
-    adding_prompt_text,
-    addition_too_long_text,
+    MY_REPORTS_PAGE,
     ask_code_text,
-    case_closed_text,
     case_keyboard,
-    case_text,
+    case_pages,
     my_reports_keyboard,
     my_reports_text,
     no_match_text,
-    thanks_text,
-    thread_done_keyboard,
     too_many_codes_text,
 )
-
-MAX_ADDITION = 4096
 
 
 def get_router() -> Router:
     router = Router(name="report-followup")
     router.message.register(my_reports, Command("mytips"))
     router.message.register(my_reports, F.text == MENU_MY_REPORTS)
+    router.callback_query.register(my_reports_page, MyReportsCallback.filter())
     router.message.register(check_command, Command("check"))
     router.callback_query.register(ask_code, ReportCallback.filter(F.action == ReportAction.CHECK))
     router.message.register(code_typed, FollowUp.code, *TYPED)
     router.callback_query.register(open_mine, CaseCallback.filter(F.action == CaseAction.OPEN))
-    router.callback_query.register(start_adding, CaseCallback.filter(F.action == CaseAction.ADD))
-    router.message.register(
-        add_to_case,
-        FollowUp.adding,
-        ~MenuText(),
-        (F.text & ~F.text.startswith("/")) | F.func(has_file),
-    )
-    router.callback_query.register(
-        stop_adding, ReportCallback.filter(F.action == ReportAction.THREAD_DONE)
-    )
+    router.callback_query.register(turn_page, CasePageCallback.filter())
     return router
 
 
-async def my_reports(message: Message, reports: ReportService, i18n: I18n, pseudonym: str) -> None:
-    mine = await reports.mine(pseudonym)
+async def my_reports(
+    message: Message, state: FSMContext, reports: ReportService, i18n: I18n, pseudonym: str
+) -> None:
+    if await state.get_state() == FollowUp.adding.state:
+        await state.set_state(None)  # looking elsewhere ends the answer step
+    page, pages = await reports.mine_page(pseudonym, 0, MY_REPORTS_PAGE)
     await message.answer(
-        my_reports_text(mine, i18n.current_locale), reply_markup=my_reports_keyboard(mine)
+        my_reports_text(page, i18n.current_locale, 0, pages),
+        reply_markup=my_reports_keyboard(page, 0, pages),
+    )
+
+
+async def my_reports_page(
+    query: CallbackQuery,
+    callback_data: MyReportsCallback,
+    reports: ReportService,
+    i18n: I18n,
+    pseudonym: str,
+) -> None:
+    """Only ever the presser's own reports: a forged page number shows nothing else."""
+    await acknowledge(query)
+    wanted = max(callback_data.page, 0)
+    page, pages = await reports.mine_page(pseudonym, wanted, MY_REPORTS_PAGE)
+    number = min(wanted, pages - 1)
+    await _show(
+        query,
+        my_reports_text(page, i18n.current_locale, number, pages),
+        my_reports_keyboard(page, number, pages),
     )
 
 
 async def check_command(
-    message: Message, command: CommandObject, state: FSMContext, reports: ReportService, i18n: I18n
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    reports: ReportService,
+    i18n: I18n,
+    held_replies: HeldReplies,
 ) -> None:
     if not command.args:
         await state.set_state(FollowUp.code)
         await message.answer(ask_code_text())
         return
     await _forget_code_message(message)
-    await show_by_code(message, command.args, state, reports, i18n)
+    await show_by_code(message, command.args, state, reports, i18n, held_replies)
 
 
 async def ask_code(query: CallbackQuery, state: FSMContext) -> None:
@@ -87,10 +108,14 @@ async def ask_code(query: CallbackQuery, state: FSMContext) -> None:
 
 
 async def code_typed(
-    message: Message, state: FSMContext, reports: ReportService, i18n: I18n
+    message: Message,
+    state: FSMContext,
+    reports: ReportService,
+    i18n: I18n,
+    held_replies: HeldReplies,
 ) -> None:
     await _forget_code_message(message)
-    await show_by_code(message, message.text or "", state, reports, i18n)
+    await show_by_code(message, message.text or "", state, reports, i18n, held_replies)
 
 
 async def _forget_code_message(message: Message) -> None:
@@ -100,21 +125,34 @@ async def _forget_code_message(message: Message) -> None:
 
 
 async def show_by_code(
-    message: Message, code: str, state: FSMContext, reports: ReportService, i18n: I18n
+    message: Message,
+    code: str,
+    state: FSMContext,
+    reports: ReportService,
+    i18n: I18n,
+    held_replies: HeldReplies,
 ) -> None:
-    await message.bot.send_chat_action(message.chat.id, "typing")
+    """The answer is rendered now and held until the check's fixed time is over; this
+    handler does not wait for it (see bot/middlewares/held.py)."""
+    bot, chat_id = message.bot, message.chat.id
+    await bot.send_chat_action(chat_id, "typing")
     try:
-        report = await reports.find_by_code(code, message.from_user.id)
+        check = await reports.find_by_code(code, message.from_user.id)
     except LimitReachedError as exc:
         await message.answer(too_many_codes_text(exc.retry_at, i18n.current_locale))
         return
-    if report is None:
+    if check.report is None:
         # One answer for malformed, unknown and wrong codes alike.
-        await message.answer(no_match_text())
-        return
-    await state.set_state(None)
-    await state.update_data(verified=report.id)
-    await send_case(message.bot, message.chat.id, report, reports, i18n)
+        text, markup = no_match_text(), None
+    else:
+        await state.set_state(None)
+        await state.update_data(verified=check.report.id)
+        text, markup = await _case_page(check.report, reports, i18n, None)
+
+    async def send() -> None:
+        await bot.send_message(chat_id, text, reply_markup=markup)
+
+    await held_replies.hold(chat_id, check.answer_at, send)
 
 
 async def open_mine(
@@ -135,72 +173,63 @@ async def open_mine(
     await send_case(query.bot, query.message.chat.id, report, reports, i18n)
 
 
-async def send_case(
-    bot: Bot, chat_id: int, report: Report, reports: ReportService, i18n: I18n
-) -> None:
-    view = await reports.view(report)
-    markup = None if report.status in CLOSED_STATUSES else case_keyboard(report.id)
-    await bot.send_message(chat_id, case_text(view, i18n.current_locale), reply_markup=markup)
-
-
-async def _authorised(
-    report_id: int, state: FSMContext, reports: ReportService, pseudonym: str
-) -> Report | None:
-    """Only the case this person just opened (by code or as its owner) may be added to."""
-    if (await state.get_data()).get("verified") != report_id:
-        return None
-    report = await reports.get(report_id)
-    if report is None or report.status in CLOSED_STATUSES:
-        return None
-    if report.reporter is not None and report.reporter != pseudonym:
-        return None
-    return report
-
-
-async def start_adding(
+async def turn_page(
     query: CallbackQuery,
-    callback_data: CaseCallback,
+    callback_data: CasePageCallback,
     state: FSMContext,
     reports: ReportService,
+    i18n: I18n,
     pseudonym: str,
 ) -> None:
-    report = await _authorised(callback_data.id, state, reports, pseudonym)
+    report = await viewable(callback_data.id, state, reports, pseudonym)
     if report is None:
         await acknowledge(query, button_expired_text(), alert=True)
         return
     await acknowledge(query)
-    await state.set_state(FollowUp.adding)
-    await query.message.answer(
-        adding_prompt_text(report.case_number), reply_markup=thread_done_keyboard()
-    )
+    text, markup = await _case_page(report, reports, i18n, callback_data.page)
+    await _show(query, text, markup)
 
 
-async def add_to_case(
-    message: Message, state: FSMContext, reports: ReportService, pseudonym: str
-) -> None:
-    report_id = (await state.get_data()).get("verified")
-    report = await _authorised(report_id, state, reports, pseudonym) if report_id else None
+async def viewable(
+    report_id: int, state: FSMContext, reports: ReportService, pseudonym: str
+) -> Report | None:
+    """A case this person may see: their own (confidential or open), or an anonymous one
+    opened with its code in this chat."""
+    report = await reports.get(report_id)
     if report is None:
-        await state.set_state(None)
-        await message.answer(case_closed_text(), reply_markup=main_menu())
-        return
-    files: list[EvidenceFile] = []
-    text = message.text or message.caption
-    if text and len(text) > MAX_ADDITION:
-        await message.answer(addition_too_long_text(len(text), MAX_ADDITION))
-        return
-    if has_file(message):
-        outcome = await take_file(message, message.bot)
-        if isinstance(outcome, Refused):
-            await message.answer(outcome.reason)
+        return None
+    if report.reporter is not None:
+        return report if report.reporter == pseudonym else None
+    return report if (await state.get_data()).get("verified") == report_id else None
+
+
+async def send_case(
+    bot: Bot, chat_id: int, report: Report, reports: ReportService, i18n: I18n
+) -> None:
+    text, markup = await _case_page(report, reports, i18n, None)
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def _case_page(
+    report: Report, reports: ReportService, i18n: I18n, page: int | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of the case (where the newest entry begins when `page` is None), with its
+    buttons."""
+    pages = case_pages(await reports.view(report), i18n.current_locale)
+    total = len(pages.texts)
+    number = pages.first if page is None else min(max(page, 0), total - 1)
+    can_answer = report.status not in CLOSED_STATUSES
+    return pages.texts[number], case_keyboard(report.id, number, total, can_answer)
+
+
+async def _show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Turn a page in place; a message that cannot be edited any more gets a fresh one."""
+    message = query.message
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(text, reply_markup=markup)
             return
-        e = outcome.evidence
-        files.append(EvidenceFile(e.kind, e.file_id, e.mime_type, e.cleaned))
-    await reports.add_from_reporter(report, text, files)
-    await message.answer(added_text(report.case_number), reply_markup=thread_done_keyboard())
-
-
-async def stop_adding(query: CallbackQuery, state: FSMContext) -> None:
-    await acknowledge(query)
-    await state.set_state(None)
-    await query.message.answer(thanks_text(), reply_markup=main_menu())
+        except TelegramBadRequest as exc:
+            if "not modified" in exc.message:
+                return
+    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
