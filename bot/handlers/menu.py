@@ -1,28 +1,18 @@
-"""Main menu entries whose features are still being built: answer honestly, never stay silent."""
+"""Main menu entries whose features are still being built: answer honestly, never stay silent.
+(📰 News subscriptions is bot/handlers/news/subscribe.py.)"""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.types import Message
 
-from bot.views.common import (
-    MENU_NEWS,
-    MENU_VOLUNTEER,
-    main_menu,
-    news_soon_text,
-    volunteer_soon_text,
-)
+from bot.views.common import MENU_VOLUNTEER, main_menu, volunteer_soon_text
 
 
 def get_router() -> Router:
     router = Router(name="menu")
-    router.message.register(news_soon, F.text == MENU_NEWS)
     router.message.register(volunteer_soon, F.text == MENU_VOLUNTEER)
     return router
-
-
-async def news_soon(message: Message) -> None:
-    await message.answer(news_soon_text(), reply_markup=main_menu())
 
 
 async def volunteer_soon(message: Message) -> None:

@@ -214,8 +214,12 @@ class BotApi:
     def _target(self, p: Params, *, counts: bool = True) -> ChatState:
         """The destination chat, after the checks Telegram does before anything else."""
         state = self.world.resolve(p.get("chat_id"))
+        if state.deactivated:
+            raise forbidden("user is deactivated")
         if state.blocked:
             raise forbidden("bot was blocked by the user")
+        if state.chat["type"] == "channel" and not state.bot_is_admin:
+            raise bad_request("need administrator rights in the channel chat")
         if counts:
             self.flood.check(state.chat_id, state.is_private)
         return state

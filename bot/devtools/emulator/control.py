@@ -25,8 +25,10 @@ ACTIONS = frozenset(
     {
         "add_user",
         "add_group",
+        "add_channel",
         "block_chat",
         "unblock_chat",
+        "deactivate_user",
         "send_text",
         "send_photo",
         "send_document",
