@@ -13,7 +13,7 @@ from bot.db.repositories.users import UserRecord
 from bot.handlers import onboarding
 from bot.handlers.replies import acknowledge
 from bot.services.digests import Digests
-from bot.services.subscriptions import SubscriptionError, Subscriptions
+from bot.services.subscriptions import FREQUENCIES, SubscriptionError, Subscriptions
 from bot.views.callbacks import SubAction, SubCallback
 from bot.views.common import MENU_NEWS, button_expired_text
 from bot.views.subscriptions import (
@@ -182,6 +182,9 @@ async def frequency_chosen(
     digests: Digests,
     **deps: object,
 ) -> None:
+    if callback_data.v not in FREQUENCIES:
+        await acknowledge(query, button_expired_text(), alert=True)
+        return
     data = callback_data.model_copy(update={"f": callback_data.v})
     # Instant items need no time; a change between digests keeps the time chosen before.
     if data.v == "instant" or (data.one and callback_data.f in ("daily", "weekly")):
