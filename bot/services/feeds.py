@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -114,10 +115,10 @@ class Feeds:
     async def add(self, url: str, region: str, locale: str, by: str) -> tuple[int, int]:
         """Register a feed; what it holds now is only remembered, later entries become drafts.
         Returns the feed's number and how many entries it holds."""
-        try:
-            url = check_link(url)
-        except NewsInputError:
-            raise FeedError("url") from None
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in url.strip():
+            raise FeedError("url")
+        url = url.strip()
         if region != "*" and get_region(region) is None:
             raise FeedError("url")
         title, entries = await self._read(url)
