@@ -43,6 +43,7 @@ MAX_ATTEMPTS = 8  # then a notification is dropped (a confirmation never is)
 DEFAULT_RATE = 25.0  # messages per second, under Telegram's ~30
 PER_CHAT_INTERVAL = 1.0  # Telegram: about one message per second in one chat
 URGENT_BACKOFF_CAP = 300.0
+CATCH_UP = 0.25  # seconds of slow sends the pacing may make up for
 FIRST_BACKOFF = 10.0  # seconds before the first retry of a notification; doubles each time
 
 
@@ -243,7 +244,8 @@ class Outbox:
         while not stop.is_set():
             self.wakeup.clear()
             try:
-                await self.send_due()
+                if await self.send_due() and not self._paused():
+                    continue  # a broadcast goes on: the next round at once, not after a nap
                 timeout = await self._until_next(idle)
             except Exception as exc:
                 log.error("outbox round failed: %s", type(exc).__name__)
@@ -306,7 +308,9 @@ class Outbox:
                 break
             await asyncio.sleep(wait)
         previous = self._next_slot
-        self._next_slot = now + self._interval
+        # Evenly spaced on average: a slow send is made up by the next ones (within a quarter
+        # of a second), while the one-second window above keeps any second under the rate.
+        self._next_slot = max(previous, now - CATCH_UP) + self._interval
         return previous, self.budget.note()
 
     def _give_back(self, slot: tuple[float, float]) -> None:
