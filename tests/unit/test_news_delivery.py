@@ -195,7 +195,8 @@ async def test_a_notification_overtakes_a_bulk_round(db: Database, keyring: Keyr
     outbox.attach(send)
     await outbox.send_due()
     await outbox.send_due()
-    assert order == ["bulk", "bulk", "note", "bulk", "bulk", "bulk"]
+    # Two bulk messages may be on their way at once: at most one more goes before the note.
+    assert order.index("note") <= 3 and order.count("bulk") == 5
 
 
 async def test_the_send_budget_leaves_room_for_replies(db: Database, keyring: Keyring) -> None:
@@ -342,3 +343,30 @@ async def test_no_telegram_id_and_no_text_in_the_database_or_logs(
     assert b"731000111" not in raw
     rows = await db.fetchall("SELECT * FROM news_subscriptions")
     assert rows and rows[0]["subscriber"] == keyring.pseudonym(731_000_111)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("KZ-27=-1001234567890, *=-1009876543210", {"KZ-27": -1001234567890, "*": -1009876543210}),
+        ("kz-23=-100555", {"KZ-23": -100555}),
+        ("", {}),
+    ],
+)
+def test_news_channels_setting(text: str, expected: dict[str, int]) -> None:
+    from bot.config import Settings
+
+    assert Settings(_env_file=None, news_channels=text).news_channels == expected
+
+
+@pytest.mark.parametrize("text", ["KZ-99=-100", "KZ-27", "KZ-27=channel", "=5"])
+def test_bad_news_channels_are_refused_with_a_hint(text: str) -> None:
+    from pydantic import ValidationError
+
+    from bot import console
+    from bot.config import Settings
+
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, news_channels=text)
+    for name in ("news_channels", "news_morning_at", "news_evening_at", "feed_check_minutes"):
+        assert name in console.SETTING_HINTS

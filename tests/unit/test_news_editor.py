@@ -399,3 +399,26 @@ def test_the_preview_measure_counts_what_telegram_counts(i18n: I18n) -> None:
     with i18n.context(), i18n.use_locale("kk"):
         text, _ = item_message(item, "kk")
     assert visible_length(text) < len(text)
+
+
+async def test_a_reader_who_blocked_the_bot_is_marked_inactive_not_failed(
+    chat: Chat, dp: Dispatcher, bot: FakeBot, db: Database, keyring: Keyring
+) -> None:
+    from aiogram.exceptions import TelegramForbiddenError
+
+    editor = await team(chat)
+    control = sent(await compose(chat, editor))[-1]
+    await chat.send(u.callback(editor, button(control, NewsAction.PUBLISH)))
+    original = bot.session_.make_request
+
+    async def blocked(b: Any, method: Any, timeout: Any = None) -> Any:
+        if getattr(method, "chat_id", None) == READER_RU:
+            raise TelegramForbiddenError(method, "Forbidden: bot was blocked by the user")
+        return await original(b, method, timeout)
+
+    bot.session_.make_request = blocked  # type: ignore[method-assign]
+    await chat.flush()
+    job = await db.fetchone("SELECT sent, failed, gone FROM broadcast_jobs")
+    assert tuple(job) == (1, 0, 1)  # type: ignore[arg-type]
+    user = await dp["users"].get(keyring.pseudonym(READER_RU))
+    assert user is not None and not user.is_active

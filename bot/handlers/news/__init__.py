@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers.news import actions, admin, compose, reading, subscribe
+from bot.handlers.news import actions, admin, compose, listing, reading, subscribe
 
 
 def get_routers() -> list[Router]:
@@ -14,5 +14,6 @@ def get_routers() -> list[Router]:
         subscribe.get_router(),
         reading.get_router(),
         compose.get_router(),
-        actions.get_router(),  # last: it refuses what non-editors tried
+        actions.get_router(),
+        listing.get_router(),  # last: it refuses what non-editors tried
     ]

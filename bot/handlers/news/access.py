@@ -7,8 +7,9 @@ from typing import Any
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
+from bot.db.repositories.news import NewsItem
 from bot.handlers.replies import acknowledge
-from bot.services.news import NewsService
+from bot.services.news import EditorRole, NewsService, NotAnEditorError
 from bot.views.news_editor import input_error_text, not_editor_text
 
 
@@ -31,6 +32,17 @@ async def refuse(event: Message | CallbackQuery) -> None:
         await acknowledge(event, not_editor_text(), alert=True)
     else:
         await event.reply(not_editor_text())
+
+
+async def authorised_item(
+    event: Message | CallbackQuery, news: NewsService, role: EditorRole, item_id: int
+) -> NewsItem | None:
+    """The item if this editor may act on it; otherwise a polite no (the service audits it)."""
+    try:
+        return await news.item(role, item_id)
+    except NotAnEditorError:
+        await refuse(event)
+        return None
 
 
 async def tell(event: Message | CallbackQuery, reason: str, detail: str | int = "") -> None:

@@ -1,5 +1,5 @@
 """What editors do with an item once it exists: publish now, schedule, change a field, keep as
-a draft, withdraw; /news_list and /broadcast_status. The item is re-authorised each time."""
+a draft. The item is re-authorised each time."""
 
 from __future__ import annotations
 
@@ -7,31 +7,22 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.handlers.news.access import IsEditor, refuse, tell
+from bot.handlers.news.access import IsEditor, authorised_item, refuse, tell
 from bot.handlers.news.compose import Compose, ask_next
 from bot.handlers.replies import acknowledge
-from bot.services.broadcasts import Broadcasts
 from bot.services.news import EditorRole, NewsService, NotAnEditorError
 from bot.services.news_text import NewsInputError
 from bot.views.callbacks import NewsAction, NewsCallback
 from bot.views.news_editor import (
     FIELDS,
-    LIST_TABS,
     fields_keyboard,
     fields_text,
-    item_card_keyboard,
-    item_card_text,
     kept_text,
-    list_keyboard,
-    list_text,
-    no_broadcasts_text,
-    progress_text,
     publishing_text,
     regions_keyboard,
     schedule_keyboard,
@@ -39,20 +30,13 @@ from bot.views.news_editor import (
     scheduled_text,
     topic_keyboard,
     topic_text,
-    withdraw_keyboard,
-    withdraw_question_text,
-    withdrawn_text,
 )
 from bot.views.subscriptions import REGION_CODES, to_mask
-
-TAB_STATUSES = {"draft": ("draft",), "scheduled": ("scheduled",), "sent": ("published",)}
 
 
 def get_router() -> Router:
     router = Router(name="news-actions")
     editor = IsEditor()
-    router.message.register(news_list, Command("news_list"), editor)
-    router.message.register(status, Command("broadcast_status"), editor)
     router.message.register(schedule_typed, Compose.schedule, F.text, editor)
     on = router.callback_query.register
     on(publish, NewsCallback.filter(F.action == NewsAction.PUBLISH), editor)
@@ -62,16 +46,10 @@ def get_router() -> Router:
     on(field, NewsCallback.filter(F.action == NewsAction.FIELD), editor)
     on(keep, NewsCallback.filter(F.action == NewsAction.KEEP), editor)
     on(preview, NewsCallback.filter(F.action == NewsAction.TRANSLATE), editor)
-    on(tab, NewsCallback.filter(F.action == NewsAction.LIST), editor)
-    on(open_item, NewsCallback.filter(F.action == NewsAction.OPEN), editor)
-    on(ask_withdraw, NewsCallback.filter(F.action == NewsAction.WITHDRAW), editor)
-    on(withdraw, NewsCallback.filter(F.action == NewsAction.WITHDRAW_YES), editor)
-    on(refuse, NewsCallback.filter())  # not (or no longer) an editor
-    router.message.register(refuse, Command("news", "news_list", "broadcast_status"))
     return router
 
 
-async def _edit(query: CallbackQuery, text: str, markup: object = None) -> None:
+async def edit_shown(query: CallbackQuery, text: str, markup: object = None) -> None:
     await acknowledge(query)
     if query.message is not None:
         await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
@@ -94,7 +72,7 @@ async def publish(
         await refuse(query)
         return
     await state.clear()
-    await _edit(query, publishing_text())  # the outbox edits it into the progress
+    await edit_shown(query, publishing_text())  # the outbox edits it into the progress
 
 
 def _choices(now: datetime, settings: Settings) -> list[tuple[str, datetime]]:
@@ -117,10 +95,8 @@ async def ask_when(
     settings: Settings,
     i18n: I18n,
 ) -> None:
-    try:
-        await news.item(role, callback_data.id)
-    except NotAnEditorError:
-        await refuse(query)
+    item = await authorised_item(query, news, role, callback_data.id)
+    if item is None:
         return
     await state.set_state(Compose.schedule)
     await state.update_data(item=callback_data.id)
@@ -166,7 +142,7 @@ async def _schedule(
     await state.clear()
     text = scheduled_text(when, i18n.current_locale)
     if isinstance(event, CallbackQuery):
-        await _edit(event, text)
+        await edit_shown(event, text)
     else:
         await event.answer(text)
 
@@ -205,10 +181,8 @@ async def schedule_typed(
 async def change(
     query: CallbackQuery, callback_data: NewsCallback, role: EditorRole, news: NewsService
 ) -> None:
-    try:
-        item = await news.item(role, callback_data.id)
-    except NotAnEditorError:
-        await refuse(query)
+    item = await authorised_item(query, news, role, callback_data.id)
+    if item is None:
         return
     if item.status not in ("draft", "scheduled"):
         await tell(query, "gone_out")
@@ -228,10 +202,8 @@ async def field(
     i18n: I18n,
 ) -> None:
     name = callback_data.v
-    try:
-        item = await news.item(role, callback_data.id)
-    except NotAnEditorError:
-        await refuse(query)
+    item = await authorised_item(query, news, role, callback_data.id)
+    if item is None:
         return
     if name not in dict(FIELDS) or item.status not in ("draft", "scheduled"):
         await tell(query, "gone_out" if name in dict(FIELDS) else "field")
@@ -254,7 +226,7 @@ async def field(
 
 async def keep(query: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
-    await _edit(query, kept_text())
+    await edit_shown(query, kept_text())
 
 
 async def preview(
@@ -268,10 +240,8 @@ async def preview(
 ) -> None:
     """Open an item: a feed's draft asks for the missing language first ("Translate and
     publish"), a complete one shows the preview and its buttons."""
-    try:
-        item = await news.item(role, callback_data.id)
-    except NotAnEditorError:
-        await refuse(query)
+    item = await authorised_item(query, news, role, callback_data.id)
+    if item is None:
         return
     if item.status not in ("draft", "scheduled"):
         await tell(query, "gone_out")
@@ -287,83 +257,3 @@ async def preview(
     await state.update_data(item=item.id, steps=steps)
     if query.message is not None:
         await ask_next(query.message, state, news, role, bot, i18n)  # type: ignore[arg-type]
-
-
-async def news_list(
-    message: Message, role: EditorRole, news: NewsService, i18n: I18n, state: FSMContext
-) -> None:
-    await state.clear()
-    text, markup = await _listing(role, news, "draft", 0, i18n.current_locale)
-    await message.answer(text, reply_markup=markup)
-
-
-async def _listing(
-    role: EditorRole, news: NewsService, name: str, page: int, locale: str
-) -> tuple[str, object]:
-    items, total = await news.listing(role, TAB_STATUSES[name], page)
-    return list_text(items, name, total, page, locale), list_keyboard(items, name, total, page)
-
-
-async def tab(
-    query: CallbackQuery,
-    callback_data: NewsCallback,
-    role: EditorRole,
-    news: NewsService,
-    i18n: I18n,
-) -> None:
-    name = callback_data.v if callback_data.v in LIST_TABS else "draft"
-    text, markup = await _listing(role, news, name, callback_data.page, i18n.current_locale)
-    await _edit(query, text, markup)
-
-
-async def open_item(
-    query: CallbackQuery,
-    callback_data: NewsCallback,
-    role: EditorRole,
-    news: NewsService,
-    i18n: I18n,
-) -> None:
-    try:
-        item = await news.item(role, callback_data.id)
-    except NotAnEditorError:
-        await refuse(query)
-        return
-    await acknowledge(query)
-    if query.message is not None:
-        text = item_card_text(item, i18n.current_locale)
-        await query.message.answer(text, reply_markup=item_card_keyboard(item))  # type: ignore[arg-type]
-
-
-async def ask_withdraw(query: CallbackQuery, callback_data: NewsCallback) -> None:
-    await _edit(
-        query, withdraw_question_text(callback_data.id), withdraw_keyboard(callback_data.id)
-    )
-
-
-async def withdraw(
-    query: CallbackQuery, callback_data: NewsCallback, role: EditorRole, news: NewsService
-) -> None:
-    try:
-        await news.withdraw(role, callback_data.id)
-    except NewsInputError as exc:
-        await tell(query, exc.reason)
-        return
-    except NotAnEditorError:
-        await refuse(query)
-        return
-    await _edit(query, withdrawn_text(callback_data.id))
-
-
-async def status(
-    message: Message, role: EditorRole, broadcasts: Broadcasts, news: NewsService, i18n: I18n
-) -> None:
-    shown = await broadcasts.recent(None if role.national else role.pseudonym)
-    if not shown:
-        await message.answer(no_broadcasts_text())
-        return
-    texts = []
-    for progress in shown:
-        item = await news.published(progress.job.news_id or 0)
-        title = (item.title_kk or item.title_ru or "") if item else ""
-        texts.append(progress_text(progress, title, i18n.current_locale))
-    await message.answer("\n\n".join(texts))
