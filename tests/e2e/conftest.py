@@ -106,3 +106,12 @@ async def bot_process(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator
     yield process
     if process.proc is not None and process.proc.poll() is None:
         process.kill()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder e2e (a `pytestmark` in a conftest marks nothing), so
+    `-m "not e2e"` runs the fast part only."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.e2e)

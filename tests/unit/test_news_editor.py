@@ -91,7 +91,9 @@ async def team(chat: Chat, region: str = "KZ-23") -> dict:
     return editor
 
 
-async def compose(chat: Chat, editor: dict, *, kk: bool = True, ru: bool = True) -> list[Any]:
+async def compose(
+    chat: Chat, editor: dict, *, kk: bool = True, ru: bool = True, item: int = 1
+) -> list[Any]:
     """/news through to the preview; returns what the preview sent."""
     shown = sent(await chat.send(u.text(editor, "/news")))[-1]
     shown = sent(await chat.send(u.callback(editor, button(shown, NewsAction.REGIONS_DONE))))[-1]
@@ -100,13 +102,13 @@ async def compose(chat: Chat, editor: dict, *, kk: bool = True, ru: bool = True)
         await chat.send(u.text(editor, "Атырауда комиссия отырысы өтті"))
         await chat.send(u.text(editor, TEXT_KK))
     else:
-        await chat.send(u.callback(editor, nb(NewsAction.SKIP, id=1, v="title_kk")))
+        await chat.send(u.callback(editor, nb(NewsAction.SKIP, id=item, v="title_kk")))
     if ru:
         await chat.send(u.text(editor, "В Атырау прошло заседание комиссии"))
         await chat.send(u.text(editor, TEXT_RU))
     else:
-        await chat.send(u.callback(editor, nb(NewsAction.SKIP, id=1, v="title_ru")))
-    await chat.send(u.callback(editor, nb(NewsAction.SKIP, id=1, v="photo")))
+        await chat.send(u.callback(editor, nb(NewsAction.SKIP, id=item, v="title_ru")))
+    await chat.send(u.callback(editor, nb(NewsAction.SKIP, id=item, v="photo")))
     return await chat.send(u.text(editor, "https://gov.kz/memleket/entities/anticorruption"))
 
 
@@ -422,3 +424,72 @@ async def test_a_reader_who_blocked_the_bot_is_marked_inactive_not_failed(
     assert tuple(job) == (1, 0, 1)  # type: ignore[arg-type]
     user = await dp["users"].get(keyring.pseudonym(READER_RU))
     assert user is not None and not user.is_active
+
+
+async def test_a_national_editor_toggles_regions_and_chooses_all(chat: Chat, db: Database) -> None:
+    admin = await onboard(chat, ADMIN, "ru")
+    shown = sent(await chat.send(u.text(admin, "/news")))[-1]
+    kz23 = str(REGION_CODES.index("KZ-23"))
+    toggled = await chat.send(u.callback(admin, button(shown, NewsAction.REGION, kz23)))
+    (markup,) = [r for r in toggled if getattr(r, "reply_markup", None) is not None][-1:]
+    ticked = [b.text for row in markup.reply_markup.inline_keyboard for b in row if "✅" in b.text]
+    assert ticked == ["✅ Атырауская область"]
+    everywhere = await chat.send(u.callback(admin, nb(NewsAction.ALL_REGIONS, r=0)))
+    (markup,) = [r for r in everywhere if getattr(r, "reply_markup", None) is not None][-1:]
+    assert markup.reply_markup.inline_keyboard[0][0].text.startswith("✅")
+    topic = sent(await chat.send(u.callback(admin, nb(NewsAction.REGIONS_DONE, r=-1))))[-1]
+    await chat.send(u.callback(admin, button(topic, NewsAction.TOPIC, "general")))
+    item = await NewsRepository(db).item(1)
+    assert item is not None and item.regions is None and item.topic == "general"
+
+
+async def test_readers_open_an_item_and_the_rest_of_a_digest(
+    chat: Chat, dp: Dispatcher, db: Database, i18n: I18n
+) -> None:
+    from datetime import date
+
+    from bot.views.callbacks import ReadCallback
+    from bot.views.news import digest_code
+
+    editor = await team(chat)
+    for n in range(10):
+        control = sent(await compose(chat, editor, item=n + 1))[-1]
+        item_id = NewsCallback.unpack(button(control, NewsAction.PUBLISH)).id
+        await chat.send(u.callback(editor, button(control, NewsAction.PUBLISH)))
+        assert item_id == n + 1
+    reader = u.user(READER_RU, "ru")
+    opened = sent(await chat.send(u.callback(reader, ReadCallback(id=3).pack())))
+    assert "В Атырау прошло" in opened[-1].text
+    assert alerts(await chat.send(u.callback(reader, ReadCallback(id=99).pack())))
+    await db.execute("UPDATE news_subscriptions SET frequency = 'daily', slot = 'evening'")
+    await db.execute("UPDATE news_items SET published_at = '2026-11-23T10:00:00Z'")
+    code = digest_code("daily", "evening", date(2026, 11, 23))
+    more = sent(await chat.send(u.callback(reader, ReadCallback(digest=code, page=1).pack())))
+    assert more[-1].text.startswith("9. ") and "10. " in more[-1].text
+    forged = await chat.send(u.callback(reader, ReadCallback(digest="zz1", page=1).pack()))
+    assert alerts(forged)
+
+
+async def test_superadmin_registers_feeds_by_command(
+    chat: Chat, dp: Dispatcher, i18n: I18n, tmp_path: Path
+) -> None:
+    async def local(url: str) -> bytes:
+        if "broken" in url:
+            raise OSError("unreachable")
+        return (
+            b'<?xml version="1.0"?><rss version="2.0"><channel><title>Akimat</title>'
+            b"<item><title>A</title><guid>1</guid></item></channel></rss>"
+        )
+
+    dp["feeds_service"]._fetch = local
+    admin = await onboard(chat, ADMIN, "ru")
+    added = await chat.texts(u.text(admin, "/feed_add https://akimat.kz/rss KZ-23 ru"))
+    assert "#1" in added[0] and "1" in added[0]
+    assert "#1 Akimat" in (await chat.texts(u.text(admin, "/feeds")))[0]
+    broken = await chat.texts(u.text(admin, "/feed_add https://broken.kz/rss"))
+    assert broken == [
+        translate(i18n, "The feed could not be fetched. Check the address and try again.", "ru")
+    ]
+    assert "/feed_add" in (await chat.texts(u.text(admin, "/feed_add https://a.kz/rss KZ-99")))[0]
+    assert "#1" in (await chat.texts(u.text(admin, "/feed_remove 1")))[0]
+    assert "/feed_remove" in (await chat.texts(u.text(admin, "/feed_remove 1")))[0]
