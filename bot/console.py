@@ -56,6 +56,110 @@ CATALOGUES_MISSING = __(
     "Translations are not compiled. Run the setup script from README.md first."
 )
 STARTED = __("Adal is running. Press Ctrl+C to stop.")
+INSTANCE_BUSY = __(
+    "Another copy of the bot is already running on the database {path}. Stop it first: two "
+    "bots on one database would answer every message twice."
+)
+KEY_MISMATCH = __(
+    "SECRET_KEY does not match the database {path}: it was created with another key. Put "
+    "back the key that belongs to this database (from your key backup)."
+)
+BACKUP_DONE = __("Backup written: {path}")
+BACKUP_DAMAGED = __("The copy {path} is damaged or is not a database; nothing was changed.")
+RESTORE_KEY_MISMATCH = __(
+    "The copy {path} was made under another SECRET_KEY, so the bot could not read it; "
+    "nothing was changed."
+)
+RESTORE_DONE = __("Database restored from {path}. Start the bot again.")
+# python -m bot doctor: one line per finding (bot/ops/doctor.py).
+DOCTOR = {
+    "key_missing": __("SECRET_KEY is not set. Create one with: python -m bot keygen"),
+    "key_new_database": __("SECRET_KEY is set; the database does not exist yet."),
+    "key_not_recorded": __("SECRET_KEY is set; the database will remember it at the next start."),
+    "key_mismatch": __("SECRET_KEY does not match the database: it was created with another key."),
+    "key_matches": __("SECRET_KEY matches the database."),
+    "migrations_new_database": __(
+        "The database does not exist yet; {count} migrations will create it at the first start."
+    ),
+    "migrations_edited": __(
+        "Migrations changed after they were applied: {files}. Restore the original files."
+    ),
+    "migrations_pending": __("Migrations to apply at the next start: {files}"),
+    "migrations_applied": __("All {count} migrations are applied."),
+    "disk": __("Free space where the database lives ({path}): {free} MB."),
+    "outbox_empty": __("No messages are waiting to be sent."),
+    "outbox": __("Messages waiting to be sent: {count}; the oldest has waited {minutes} min."),
+    "running": __("A bot is running on this database now."),
+    "not_running": __("No bot is running on this database now."),
+    "token_missing": __("BOT_TOKEN is not set, so Telegram was not asked."),
+    "token_rejected": __(
+        "Telegram does not accept BOT_TOKEN. Get the token again from @BotFather."
+    ),
+    "telegram_unreachable": __("Telegram could not be reached ({error}). Check the network."),
+    "token": __("The token works: the bot is @{username}."),
+    "group_unset": __("MODERATOR_CHAT_ID is not set: cards go to each moderator in private chat."),
+    "group_unknown": __(
+        "The moderators' group MODERATOR_CHAT_ID cannot be read ({error}): check the id and that "
+        "the bot was added to the group."
+    ),
+    "group_not_member": __("The bot is not a member of the moderators' group. Add it again."),
+    "group_cannot_post": __(
+        "The bot may not post in the moderators' group. Give it the right to send messages."
+    ),
+    "group": __("The bot is in the moderators' group ({status}) and may post and edit there."),
+}
+# Storage problems, by bot.db.health.StorageProblem: one line each, with what to do.
+STORAGE = {
+    "full": __(
+        "The disk with the database {path} is full. Free some space; the bot stops meanwhile "
+        "so that nothing it receives is lost."
+    ),
+    "readonly": __(
+        "The database {path} cannot be written: check that the file and its folder belong to "
+        "the user that runs the bot and are not read-only."
+    ),
+    "io": __("The disk with the database {path} reports read or write errors. Check the disk."),
+    "cannot_open": __(
+        "The database {path} cannot be opened: check that its folder exists and that the path "
+        "is a file, not a folder."
+    ),
+    "corrupt": __(
+        "The database {path} is damaged or is not a database. Restore it from a backup."
+    ),
+    "replaced": __(
+        "The database {path} or its write-ahead log (-wal) was removed or replaced while the "
+        "bot was running. The bot stopped so as not to write into a file nobody reads. "
+        "Restore the files, then start the bot again."
+    ),
+}
+SANDBOX_STARTED = __(
+    "Adal is running as a sandbox: open {url} in a browser. There you can use the bot as two "
+    "citizens, a moderator and a superadmin, and see the moderators' group. Nothing is sent to "
+    "Telegram and nobody else can see it. To go live: in Telegram, send /newbot to @BotFather "
+    "and put the token he gives in .env as BOT_TOKEN=...; add SECRET_KEY (python -m bot "
+    "keygen), your Telegram id in ADMIN_IDS and the moderators' group in MODERATOR_CHAT_ID; "
+    "then run scripts/run again."
+)
+SANDBOX_DEMO_SEEDED = __("Demo data added: {count} made-up reports.")
+SANDBOX_PORT_BUSY = __(
+    "Port {port} is already in use. Stop what uses it, or choose another port: "
+    "python -m bot sandbox --port 8090"
+)
+SANDBOX_REMOTE_REFUSED = __(
+    "The sandbox has no login, so it listens only on this computer (127.0.0.1). To open it "
+    "on {host} anyway, add --allow-remote."
+)
+SANDBOX_NO_LOGIN = __(
+    "Warning: the sandbox has no login. Anyone who can reach {host} can act as every person "
+    "in it and read every chat."
+)
+SANDBOX_HELP = __("Try the bot in a browser, on an emulated Telegram, without a token.")
+SANDBOX_HELP_PORT = __("the port of the page (default 8080)")
+SANDBOX_HELP_HOST = __("the address to listen on (default 127.0.0.1)")
+SANDBOX_HELP_REMOTE = __("allow an address other than this computer's own (there is no login)")
+SANDBOX_HELP_DEMO = __("fill the sandbox with made-up reports once")
+SANDBOX_HELP_RESET = __("forget everything the sandbox kept and start over")
+SANDBOX_HELP_DATA = __("where the sandbox keeps its database and chats (default data/sandbox)")
 
 
 def _console_i18n() -> I18n:
@@ -79,11 +183,26 @@ def say_bad_setting(field: str, fallback: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def say(text: LazyProxy, *, error: bool = False, one_line: bool = False, **values: object) -> None:
+def say(
+    text: LazyProxy,
+    *,
+    error: bool = False,
+    one_line: bool = False,
+    prefix: str = "",
+    **values: object,
+) -> None:
     """Print both translations; without compiled catalogues gettext falls back to the msgid."""
     try:
         separator = " / " if one_line else "\n"
         message = in_both_languages(_console_i18n(), text, separator, **values)
     except RuntimeError:  # a .po without its .mo: setup has not run
         message = text._args[0].format(**values)
-    print(message, file=sys.stderr if error else sys.stdout, flush=True)
+    print(prefix + message, file=sys.stderr if error else sys.stdout, flush=True)
+
+
+def both(text: LazyProxy, **values: object) -> str:
+    """Both translations on one line (for --help); the English original before setup."""
+    try:
+        return in_both_languages(_console_i18n(), text, " / ", **values)
+    except RuntimeError:
+        return text._args[0].format(**values)

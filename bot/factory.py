@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.fsm_storage import SQLiteStorage
+from bot.db.health import StorageAlarm
 from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.db.repositories.drafts import DraftRepository
@@ -76,7 +77,7 @@ MODERATOR_COMMANDS = (
     ("queue", __("Moderators: open cases")),
     ("case", __("Moderators: one case in full")),
     ("stats", __("Moderators: statistics")),
-    ("export", __("Moderators: export to CSV")),
+    ("export", __("Moderators: export to Excel or CSV")),
     ("help", __("How to use the bot")),
     ("cancel", __("Stop the current action")),
 )
@@ -117,12 +118,16 @@ class Services:
     subscriptions: Subscriptions
     digests: Digests
     feeds: Feeds
+    storage_alarm: StorageAlarm
 
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
     drafts = DraftService(DraftRepository(db), keyring)
     limits = Limits(LimitRepository(db), keyring)
-    outbox = Outbox(db, OutboxRepository(db), keyring, rate=settings.outbox_rate)
+    storage_alarm = StorageAlarm()
+    outbox = Outbox(
+        db, OutboxRepository(db), keyring, rate=settings.outbox_rate, alarm=storage_alarm
+    )
     users = UserService(UserRepository(db), keyring)
     moderators = ModeratorRepository(db)
     audit = AuditRepository(db)
@@ -187,6 +192,7 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         subscriptions=Subscriptions(db, news_repo, broadcast_repo),
         digests=digests,
         feeds=feeds,
+        storage_alarm=storage_alarm,
     )
 
 
@@ -246,6 +252,7 @@ def create_dispatcher(
         digests=services.digests,
         broadcasts=services.broadcasts,
         feeds_service=services.feeds,
+        storage_alarm=services.storage_alarm,
     )
     dispatcher.update.outer_middleware(
         IdentityMiddleware(services.users, UsernameIndex(services.moderation))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import shutil
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 from aiogram import Dispatcher
 from aiogram.methods import EditMessageText, SendMessage
@@ -61,6 +65,32 @@ def no_per_chat_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bot.services.outbox, "PER_CHAT_INTERVAL", 0.0)
 
 
+TESTS = Path(__file__).resolve().parent
+# Tests are marked by the folder they live in, so `-m "not e2e"` needs no discipline per file
+# (a `pytestmark` in a conftest marks nothing).
+FOLDER_MARKS = {TESTS / "e2e": pytest.mark.e2e, TESTS / "browser": pytest.mark.browser}
+
+# Property tests: modest so the fast loop stays under a minute; `HYPOTHESIS_PROFILE=thorough`
+# for a long hunt. No deadline: a loaded machine makes any example slow now and then.
+# HYPOTHESIS_DERANDOMIZE=1 draws the same examples on every run (to compare two runs).
+_derandomize = os.environ.get("HYPOTHESIS_DERANDOMIZE", "") not in ("", "0")
+hypothesis.settings.register_profile(
+    "fast", deadline=None, max_examples=200, derandomize=_derandomize
+)
+hypothesis.settings.register_profile(
+    "thorough", deadline=None, max_examples=10_000, derandomize=_derandomize
+)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own `-m` deselection reads the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for folder, mark in FOLDER_MARKS.items():
+            if item.path.is_relative_to(folder):
+                item.add_marker(mark)
+
+
 @pytest.fixture
 def keyring() -> Keyring:
     return Keyring.from_setting(TEST_SECRET)
@@ -71,10 +101,39 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "adal.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database migrated by the real runner, for every test to start from a copy of.
+
+    Migrating a fresh file costs tens of milliseconds of disk syncs and thread hops, which is
+    most of a minute over the suite; copying the result costs a few.
+    """
+    path = tmp_path_factory.mktemp("template") / "adal.sqlite3"
+
+    async def build() -> None:
+        database = await Database.open(path)
+        await apply_migrations(database)
+        await database.close()
+
+    loop = asyncio.new_event_loop()  # not asyncio.run: it would unset pytest-asyncio's loop
+    try:
+        loop.run_until_complete(build())
+    finally:
+        loop.close()
+    assert not path.with_name(path.name + "-wal").exists()  # all of it is in the main file
+    return path
+
+
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(db_path)
-    await apply_migrations(database)
+def migrated_copy(db_path: Path, migrated_template: Path) -> Path:
+    shutil.copyfile(migrated_template, db_path)
+    return db_path
+
+
+@pytest.fixture
+async def db(migrated_copy: Path) -> AsyncIterator[Database]:
+    database = await Database.open(migrated_copy)
+    await apply_migrations(database)  # checks every applied file's checksum; applies none
     yield database
     await database.close()
 

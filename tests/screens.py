@@ -55,6 +55,7 @@ from bot.db.migrations import apply_migrations
 from bot.factory import create_dispatcher, create_services
 from bot.i18n import create_i18n
 from bot.services import outbox as outbox_pacing
+from bot.services.refusals import TAG_LABEL, shown_tag
 from bot.views.callbacks import SubAction, SubCallback
 from bot.views.subscriptions import REGION_CODES
 from tests import updates as u
@@ -307,6 +308,21 @@ SCENARIO: Scenario = [
     Step(MODERATOR, Say("/ban KZ27-000002"), "Blocks the open report's reporter"),
     Step(CITIZEN, TapReply("📝"), "Tries to file a report"),
     Step(MODERATOR, Say("/unban KZ27-000002"), "Lifts the block"),
+    Section(
+        "Refused attempts",
+        "A citizen tries a moderators' command; /audit shows it by a tag, never by name, and "
+        "the superadmin can restrict filing by that tag.",
+    ),
+    Step(CITIZEN, Say("/queue"), "Tries /queue"),
+    Step(MODERATOR, Say("/audit"), "Sends /audit without a case"),
+    Step(ADMIN, Say("/ban_tag {tag}"), "Restricts filing by the tag"),
+    Step(ADMIN, Say("/unban_tag {tag}"), "Lifts the restriction"),
+    Step(MODERATOR, Say("/mod_remove 1"), "A moderator tries a superadmins' command"),
+    Section("Numbers and export"),
+    Step(MODERATOR, Say("/assign KZ27-000002 ²"), "Types a number with a superscript"),
+    Step(MODERATOR, Say("/ask KZ27-000002"), "Sends /ask without a question"),
+    Step(MODERATOR, Say("/export"), "Sends /export: a spreadsheet"),
+    Step(MODERATOR, Say("/export month csv"), "Asks for CSV instead"),
     Section("A draft survives an interruption"),
     Step(CITIZEN, TapReply("📝"), "Starts a report"),
     Step(CITIZEN, Tap("rp:area:ecology"), "Chooses Ecology"),
@@ -406,6 +422,7 @@ class World:
         self.db = await Database.open(self.settings.database_path)
         await apply_migrations(self.db)
         keyring = Keyring.from_setting(SECRET)
+        self.tag = shown_tag(keyring.opaque(TAG_LABEL + keyring.pseudonym(CITIZEN)))
         i18n = create_i18n(self.settings.default_locale)
         self.services = create_services(self.settings, self.db, keyring)
         self.dp = create_dispatcher(
@@ -434,7 +451,12 @@ class World:
         return Played(step, typed, [s for s in shown if s is not None])
 
     def _fill(self, text: str) -> str:
-        return text.format(code=self.code, question=QUESTION[self.locale], locale=self.locale)
+        return text.format(
+            code=self.code,
+            question=QUESTION[self.locale],
+            locale=self.locale,
+            tag=self.tag,
+        )
 
     def _update(self, step: Step) -> tuple[dict[str, Any], str]:
         person, action = self.person(step.who), step.action
@@ -563,7 +585,8 @@ def steady(text: str, locale: str) -> str:
             text = text.replace(
                 format_date(day, form, locale=locale), format_date(SHOWN_DAY, form, locale=locale)
             )
-    return CLOCK.sub("10:00", text)
+    # A time kept to the hour is shown as the hour it fell in: 10:00–11:00.
+    return CLOCK.sub("10:00", text).replace("10:00–10:00", "10:00–11:00")
 
 
 def cell(shown: Shown, locale: str) -> str:

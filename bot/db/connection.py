@@ -22,13 +22,18 @@ from typing import Any
 
 import aiosqlite
 
+from bot.db.health import FileWatch
+
 BUSY_TIMEOUT_MS = 5000
 Params = Sequence[Any] | dict[str, Any]
 
 
 class Database:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path | None = None) -> None:
         self.conn = conn
+        self.path = path
+        # Notices when the file or its WAL is removed or replaced under the process.
+        self.watch = FileWatch(path) if path is not None else None
         self._lock = asyncio.Lock()
         # The task that holds the open transaction, seen from the current context.
         self._owner: contextvars.ContextVar[asyncio.Task[Any] | None] = contextvars.ContextVar(
@@ -54,9 +59,13 @@ class Database:
             "PRAGMA synchronous=NORMAL",
             # Freed pages are zeroed, so deleted drafts and queued updates leave no residue.
             "PRAGMA secure_delete=ON",
+            # Fold the WAL back into the file at about 1 MB (SQLite's default is ~4 MB): a
+            # smaller WAL is less to lose if someone deletes it; the app also checkpoints
+            # passively on a timer.
+            "PRAGMA wal_autocheckpoint=256",
         ):
             await conn.execute(pragma)
-        return cls(conn)
+        return cls(conn, None if str(path) == ":memory:" else Path(path))
 
     async def close(self) -> None:
         async with self._lock:
@@ -161,9 +170,13 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
-    async def checkpoint(self) -> None:
+    async def checkpoint(self, mode: str = "TRUNCATE") -> None:
+        """TRUNCATE empties the WAL (after an anonymous filing); PASSIVE only copies what no
+        reader needs back into the file, without waiting (the periodic one)."""
+        if mode not in ("TRUNCATE", "PASSIVE"):
+            raise ValueError(mode)
         async with self._lock:
-            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self.conn.execute(f"PRAGMA wal_checkpoint({mode})")
 
 
 def split_statements(script: str) -> list[str]:

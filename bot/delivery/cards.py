@@ -4,6 +4,10 @@ Every live copy of a card (one with buttons) is remembered: the group's, each mo
 private one, the one /case shows. A refresh edits all of them; a newer copy in the same chat
 retires the older one (its buttons are removed), so two copies with buttons never disagree.
 
+Each copy is drawn for whoever looks at it: in its chat's language, with the buttons that
+apply to the case's state and to that chat (the group, or one moderator: no "Take" on a case
+they already hold; none at all for someone who may no longer act on it).
+
 A card the outbox posts goes out without buttons; the buttons come with the first refresh,
 which is queued in the same transaction that remembers the copy. A crash while the post is
 on its way may leave a second message in the chat, but never a second live card: a copy
@@ -21,7 +25,13 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.delivery.names import ModeratorNames
-from bot.services.moderation import GROUP_CHAT_KEY, CardCopy, CardSnapshot, ModerationService
+from bot.services.moderation import (
+    GROUP_CHAT_KEY,
+    CardCopy,
+    CardSnapshot,
+    CardViewer,
+    ModerationService,
+)
 from bot.services.outbox import Receipt
 from bot.services.users import UserService
 from bot.views.cards import card_keyboard, card_text
@@ -47,22 +57,38 @@ class CardDesk:
         self._group_locale = group_locale
 
     async def render(
-        self, bot: Bot, snapshot: CardSnapshot, locale: str
-    ) -> tuple[str, InlineKeyboardMarkup]:
+        self, bot: Bot, snapshot: CardSnapshot, chat_key: str
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        """The copy in `chat_key`'s chat: its language, and the buttons that apply there."""
         assignee = await self._names.name(bot, snapshot.assignee)
         report = snapshot.report
+        locale = await self._locale_of(chat_key)
+        viewer = await self._moderation.card_viewer(chat_key, report)
         with self._i18n.context(), self._i18n.use_locale(locale):
             text = card_text(report, snapshot.evidence, assignee, locale)
-            return text, card_keyboard(report, snapshot.evidence)
+            return text, self._keyboard(snapshot, viewer)
 
-    async def post(
-        self, bot: Bot, report_id: int, chat_id: int, chat_key: str, locale: str
-    ) -> Receipt | None:
+    async def keyboard(self, report_id: int, chat_key: str) -> InlineKeyboardMarkup | None:
+        """The card's own buttons for this chat (back from the status picker)."""
+        snapshot = await self._moderation.card_snapshot(report_id)
+        if snapshot is None:
+            return None
+        return self._keyboard(
+            snapshot, await self._moderation.card_viewer(chat_key, snapshot.report)
+        )
+
+    @staticmethod
+    def _keyboard(snapshot: CardSnapshot, viewer: CardViewer) -> InlineKeyboardMarkup | None:
+        if not viewer.live:
+            return None
+        return card_keyboard(snapshot.report, snapshot.evidence, viewer.moderator_id)
+
+    async def post(self, bot: Bot, report_id: int, chat_id: int, chat_key: str) -> Receipt | None:
         """Send a new copy, still without buttons; the receipt makes it live."""
         snapshot = await self._moderation.card_snapshot(report_id)
         if snapshot is None:
             return None
-        text, _markup = await self.render(bot, snapshot, locale)
+        text, _markup = await self.render(bot, snapshot, chat_key)
         sent = await bot.send_message(chat_id, text)
         copy = CardCopy(chat_key, chat_id, sent.message_id)
         return await self._adopt(bot, report_id, copy, refresh=True)
@@ -73,7 +99,7 @@ class CardDesk:
         snapshot = await self._moderation.card_snapshot(report_id)
         if snapshot is None:
             return
-        text, markup = await self.render(bot, snapshot, await self._locale_of(chat_key))
+        text, markup = await self.render(bot, snapshot, chat_key)
         sent = await bot.send_message(chat_id, text, reply_markup=markup)
         copy = CardCopy(chat_key, chat_id, sent.message_id)
         await (await self._adopt(bot, report_id, copy, refresh=False))()
@@ -102,7 +128,7 @@ class CardDesk:
             return None
         gone: list[CardCopy] = []
         for copy in await self._moderation.card_copies(report_id):
-            text, markup = await self.render(bot, snapshot, await self._locale_of(copy.chat_key))
+            text, markup = await self.render(bot, snapshot, copy.chat_key)
             try:
                 await bot.edit_message_text(
                     text, chat_id=copy.chat_id, message_id=copy.message_id, reply_markup=markup

@@ -76,9 +76,7 @@ class TelegramSender:
             return await self._news.to_person(self._bot, recipient, chat_id, locale, payload)
         if kind == "card":
             chat_key = GROUP_CHAT_KEY if recipient == GROUP_RECIPIENT else recipient
-            return await self._cards.post(
-                self._bot, int(payload["report_id"]), chat_id, chat_key, locale
-            )
+            return await self._cards.post(self._bot, int(payload["report_id"]), chat_id, chat_key)
         with self._i18n.context(), self._i18n.use_locale(locale):
             text, markup = render(payload)
         await self._bot.send_message(chat_id, text, reply_markup=markup)

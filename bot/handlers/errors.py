@@ -7,10 +7,11 @@ import traceback
 
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, Update
 
+from bot.db.health import StorageAlarm, storage_problem
 from bot.services.users import UserService
-from bot.views.common import something_went_wrong_text
+from bot.views.common import not_saved_text, something_went_wrong_text
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +22,20 @@ def get_router() -> Router:
     return router
 
 
-async def on_error(event: ErrorEvent, users: UserService, pseudonym: str | None = None) -> bool:
+async def on_error(
+    event: ErrorEvent,
+    users: UserService,
+    storage_alarm: StorageAlarm,
+    pseudonym: str | None = None,
+) -> bool:
     update, exc = event.update, event.exception
+    problem = storage_problem(exc)
+    if problem is not None:
+        # A full or read-only disk fails every write: one log line per incident, and a calm
+        # "try again later" to each person whose action was not saved.
+        storage_alarm.failed(problem, "handler")
+        await _tell(update, not_saved_text())
+        return True
     # Frames only: an exception's message may quote what the user typed.
     frames = "".join(traceback.format_tb(exc.__traceback__))
     log.error("handler failed on update %s: %s\n%s", update.update_id, type(exc).__name__, frames)
@@ -31,7 +44,11 @@ async def on_error(event: ErrorEvent, users: UserService, pseudonym: str | None 
         return True
     if isinstance(exc, TelegramAPIError):
         return True  # Telegram itself refused; another message would likely fail the same way.
-    text = something_went_wrong_text()
+    await _tell(update, something_went_wrong_text())
+    return True
+
+
+async def _tell(update: Update, text: str) -> None:
     try:
         if update.message is not None:
             await update.message.answer(text)
@@ -39,4 +56,3 @@ async def on_error(event: ErrorEvent, users: UserService, pseudonym: str | None 
             await update.callback_query.answer(text, show_alert=True)
     except TelegramAPIError:
         log.warning("could not tell the user about the error on update %s", update.update_id)
-    return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -24,6 +25,7 @@ from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Update
 
 from bot.crypto import Keyring
+from bot.db.health import StorageAlarm, storage_problem
 from bot.db.repositories.inbox import InboxItem, InboxRepository
 from bot.intake.chat_order import ChatOrderedScheduler
 
@@ -57,6 +59,7 @@ class DurableIntake:
         shutdown_grace: float = 20.0,
         max_queued: int = 2000,
         feed_kwargs: dict[str, Any] | None = None,
+        alarm: StorageAlarm | None = None,
     ) -> None:
         self._bot = bot
         self._dp = dispatcher
@@ -66,6 +69,7 @@ class DurableIntake:
         self._grace = shutdown_grace
         self._max_queued = max_queued
         self._feed_kwargs = feed_kwargs or {}
+        self._alarm = alarm or StorageAlarm()
         self._scheduler = ChatOrderedScheduler(self._handle, concurrency)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -75,7 +79,13 @@ class DurableIntake:
             log.info("resuming %d updates left pending by the last run", len(pending))
         for item in pending:
             self._scheduler.submit(item)
-        await self._inbox.prune()
+        try:
+            await self._inbox.prune()
+        except sqlite3.Error as exc:
+            problem = storage_problem(exc)
+            if problem is None:
+                raise
+            self._alarm.failed(problem, "inbox")
         fetcher = asyncio.create_task(self._fetch_forever())
         stopper = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({fetcher, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -110,13 +120,23 @@ class DurableIntake:
             failures = 0
             if not updates:
                 continue
-            # Shielded: a stop signal must not cancel the write between fetch and confirm.
-            fresh = await asyncio.shield(self._store(updates))
+            items = self._items(updates)
+            try:
+                # Shielded: a stop signal must not cancel the write between fetch and confirm.
+                fresh = await asyncio.shield(self._inbox.store(items))
+            except sqlite3.Error as exc:
+                problem = storage_problem(exc)
+                if problem is None:
+                    raise
+                # The disk is full (or worse): answer what can be answered from memory rather
+                # than stop answering at all. Only these updates lose the crash guarantee.
+                self._alarm.failed(problem, "inbox")
+                fresh = items
             offset = updates[-1].update_id + 1
             for item in fresh:
                 self._scheduler.submit(item)
 
-    async def _store(self, updates: list[Update]) -> list[InboxItem]:
+    def _items(self, updates: list[Update]) -> list[InboxItem]:
         items = []
         for update in updates:
             chat_id = chat_of(update)
@@ -126,7 +146,7 @@ class DurableIntake:
             items.append(
                 InboxItem(update.update_id, chat_key, self._keyring.seal(raw, _SEAL_CONTEXT))
             )
-        return await self._inbox.store(items)
+        return items
 
     async def _handle(self, item: InboxItem) -> None:
         try:
@@ -138,4 +158,10 @@ class DurableIntake:
         except Exception as exc:
             log.error("update %s failed: %s", item.update_id, type(exc).__name__)
         # Done even after a failure: retrying a poison update forever would block its chat.
-        await self._inbox.mark_done([item.update_id])
+        try:
+            await self._inbox.mark_done([item.update_id])
+        except sqlite3.Error as exc:
+            problem = storage_problem(exc)
+            if problem is None:
+                raise
+            self._alarm.failed(problem, "inbox")

@@ -36,6 +36,9 @@ _EQUIVALENT = str.maketrans(
         "Х": "X",
         "У": "Y",
         "З": "3",
+        # Kazakh layout only: І and Ү are drawn exactly like Latin I and Y.
+        "І": "1",
+        "Ү": "Y",
     }
 )
 # ~50 ms and 16 MiB per check: cheap for one person, expensive for a guessing attacker.

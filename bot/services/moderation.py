@@ -29,24 +29,44 @@ from bot.domain import (
     SETTABLE_STATUSES,
 )
 from bot.services.dates import to_db, utc_now
+from bot.services.numbers import is_row_id
 from bot.services.outbox import Outbox
+from bot.services.refusals import Refusals
 from bot.services.users import UserService
 
-MAX_TEXT = 3500  # questions and notes must fit into a Telegram message with their frame
+# Limits of what moderators type, said in each prompt. Each is chosen so that every view that
+# shows the text still fits one Telegram message (4096 characters) with its frame: a question
+# appears in the reporter's notification and in their view of the case, beside their earlier
+# answers; a rejection reason sits in the header of the reporter's view of the case and in
+# its notification; a note is only ever shown to moderators, one to a line of /case's pages.
+MAX_QUESTION = 1000
+MAX_REASON = 500
+MAX_NOTE = 2000
 QUEUE_PAGE = 8
+MAX_PAGE = 10**6  # a page number from a button is clamped here, never handed to SQLite as is
 GROUP_CHAT_KEY = "group"  # card copies in the moderators' group
 
 
 class NotAllowedError(PermissionError):
-    """Not a moderator, or the case is outside the moderator's regions."""
+    """Refused: `why` is "moderator" (not one), "scope" (the case is in another region) or
+    "case" (no such case: a forged or stale number)."""
+
+    def __init__(self, action: str, why: str = "moderator", case: str | None = None) -> None:
+        super().__init__(action)
+        self.action = action
+        self.why = why
+        self.case = case  # the case's number, when it exists
 
 
 class InvalidActionError(ValueError):
-    """The action does not fit the case (closed case, anonymous ban, unknown status...)."""
+    """The action does not fit the case (closed case, anonymous ban, unknown status...).
+    For "too_long", `maximum` and `length` say by how much."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, maximum: int = 0, length: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.maximum = maximum
+        self.length = length
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +87,16 @@ class CardSnapshot:
     report: Report
     evidence: int
     assignee: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardViewer:
+    """Who looks at a copy of a card: the moderators' group (`moderator_id` None) or one
+    moderator in private. A copy held by someone who may no longer act on the case is not
+    `live`: it shows no buttons."""
+
+    live: bool
+    moderator_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +131,15 @@ class ModerationService:
         self._keyring = keyring
         self._admin_ids = frozenset(admin_ids)
         self._now = now
+        self.refusals = Refusals(
+            db=db,
+            audit=audit,
+            moderators=moderators,
+            repo=repo,
+            outbox=outbox,
+            keyring=keyring,
+            now=lambda: self._now(),
+        )
 
     # Who is who
 
@@ -169,33 +208,35 @@ class ModerationService:
     # Access
 
     async def case_for(
-        self, moderator: Moderator | None, report_id: int, *, action: str, actor_key: str | None
+        self, moderator: Moderator | None, report_id: int, *, action: str, pseudonym: str | None
     ) -> Report:
-        """The case, if this moderator may act on it; otherwise audit the refusal and raise."""
-        report = await self._reports.get(report_id)
+        """The case, if this moderator may act on it; otherwise audit the refusal (of the
+        person behind `pseudonym`) and raise."""
+        report = await self._reports.get(report_id) if is_row_id(report_id) else None
         if moderator is None or report is None or not moderator.covers(report.region):
-            await self.refuse(moderator, actor_key, action, report.id if report else None)
-            raise NotAllowedError(action)
+            await self.refuse(moderator, pseudonym, action, report.id if report else None)
+            why = "moderator" if moderator is None else "case" if report is None else "scope"
+            raise NotAllowedError(action, why, report.case_number if report else None)
         return report
 
     async def case_by_number(
-        self, moderator: Moderator | None, case_number: str, *, action: str, actor_key: str | None
+        self, moderator: Moderator | None, case_number: str, *, action: str, pseudonym: str | None
     ) -> Report:
         report = await self._reports.get_by_case(case_number.strip().upper())
         return await self.case_for(
-            moderator, report.id if report else -1, action=action, actor_key=actor_key
+            moderator, report.id if report else -1, action=action, pseudonym=pseudonym
         )
 
     async def refuse(
         self,
         actor: Moderator | None,
-        actor_key: str | None,
+        pseudonym: str | None,
         action: str,
         report_id: int | None = None,
     ) -> None:
-        await self._audit_log.add(
-            self._stamp(), actor.id if actor else None, actor_key, "refused:" + action, report_id
-        )
+        """Audit a refused attempt: a moderator by number, anybody else by tag, to the hour
+        (see services/refusals.py)."""
+        await self.refusals.record(actor, pseudonym, action, report_id)
 
     # Actions: each one transaction
 
@@ -235,9 +276,9 @@ class ModerationService:
         if status == "rejected":
             if not (reason or "").strip():
                 raise InvalidActionError("reason_needed")
-            reason = self._text(reason or "")
+            reason = self._text(reason or "", MAX_REASON)
         else:
-            reason = self._text(reason) if reason and reason.strip() else None
+            reason = self._text(reason, MAX_REASON) if reason and reason.strip() else None
         if status == "duplicate":
             other = await self._reports.get_by_case((duplicate_of or "").strip().upper())
             if other is None or other.id == report.id:
@@ -257,7 +298,7 @@ class ModerationService:
 
     async def ask(self, moderator: Moderator, report: Report, question: str) -> Report:
         self._open(report)
-        question = self._text(question)
+        question = self._text(question, MAX_QUESTION)
         async with self._db.transaction():
             await self._reports.add_message(
                 report.id, "moderator", "question", question, moderator.pseudonym, self._stamp()
@@ -272,7 +313,7 @@ class ModerationService:
         return await self._reload(report)
 
     async def note(self, moderator: Moderator, report: Report, text: str) -> None:
-        text = self._text(text)
+        text = self._text(text, MAX_NOTE)
         async with self._db.transaction():
             await self._repo.add_note(report.id, moderator.id, text, self._stamp())
             await self._touch(moderator, report, "note", None, text)
@@ -329,7 +370,7 @@ class ModerationService:
             unassigned=unassigned,
             newest_first=newest_first,
         )
-        page = max(0, page)
+        page = max(0, min(page, MAX_PAGE))
         reports, total = await self._repo.queue(flt, page * QUEUE_PAGE, QUEUE_PAGE)
         return QueuePage(reports, total, page)
 
@@ -339,8 +380,18 @@ class ModerationService:
         report = await self._reports.get(report_id)
         if report is None:
             return None
-        evidence = await self._reports.original_evidence_count(report.id)
+        # Every file, also those the reporter added later: "Show evidence" sends them all.
+        evidence = len(await self._reports.evidence(report.id))
         return CardSnapshot(report, evidence, report.assignee)
+
+    async def card_viewer(self, chat_key: str, report: Report) -> CardViewer:
+        """Whose buttons a copy of the card shows (see CardViewer)."""
+        if chat_key == GROUP_CHAT_KEY:
+            return CardViewer(live=True, moderator_id=None)
+        moderator = await self.moderator(chat_key)
+        if moderator is None or not moderator.covers(report.region):
+            return CardViewer(live=False, moderator_id=None)
+        return CardViewer(live=True, moderator_id=moderator.id)
 
     async def card_copies(self, report_id: int, chat_key: str | None = None) -> list[CardCopy]:
         return [
@@ -377,12 +428,12 @@ class ModerationService:
         if report.status in CLOSED_STATUSES:
             raise InvalidActionError("closed")
 
-    def _text(self, text: str) -> str:
+    def _text(self, text: str, maximum: int) -> str:
         text = text.strip()
         if not text:
             raise InvalidActionError("empty")
-        if len(text) > MAX_TEXT:
-            raise InvalidActionError("too_long")
+        if len(text) > maximum:
+            raise InvalidActionError("too_long", maximum=maximum, length=len(text))
         return text
 
     def _stamp(self) -> str:

@@ -34,6 +34,7 @@ from typing import Any
 
 from bot.crypto import Keyring
 from bot.db.connection import Database
+from bot.db.health import StorageAlarm, storage_problem
 from bot.db.repositories.outbox import OutboxItem, OutboxRepository
 from bot.domain import Priority
 from bot.services.dates import to_db
@@ -130,6 +131,7 @@ class Outbox:
         now: Callable[[], datetime] = _now,
         rate: float = DEFAULT_RATE,
         per_chat_interval: float | None = None,
+        alarm: StorageAlarm | None = None,
     ) -> None:
         self._db = db
         self._repo = repo
@@ -140,6 +142,7 @@ class Outbox:
         self._next_slot = 0.0
         self._slot_lock = asyncio.Lock()
         self._per_chat_interval = per_chat_interval
+        self._alarm = alarm or StorageAlarm()
         self._send: Send | None = None
         self.wakeup = asyncio.Event()
         # The most urgent priority queued since this round began: a round of less urgent
@@ -278,7 +281,11 @@ class Outbox:
                     continue  # a broadcast goes on: the next round at once, not after a nap
                 timeout = await self._until_next(idle)
             except Exception as exc:
-                log.error("outbox round failed: %s", type(exc).__name__)
+                problem = storage_problem(exc)
+                if problem is not None:
+                    self._alarm.failed(problem, "outbox")  # the rows wait; nothing is lost
+                else:
+                    log.error("outbox round failed: %s", type(exc).__name__)
                 timeout = idle
             waiters = {
                 asyncio.ensure_future(self.wakeup.wait()),

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import tempfile
+from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 
 from bot.db.repositories.reporting import ReportingRepository
-from bot.services.export import export_csv
+from bot.services.export import write_export
 from bot.services.stats import Scope, Stats, collect
 
 
@@ -17,6 +22,24 @@ class ReportingService:
         return await collect(self._repo, Scope(regions), period, now)
 
     async def export(
-        self, regions: frozenset[str] | None, start: datetime, end: datetime
-    ) -> bytes:
-        return await export_csv(self._repo, Scope(regions), start, end)
+        self,
+        regions: frozenset[str] | None,
+        start: datetime,
+        end: datetime,
+        *,
+        fmt: str,
+        headers: Mapping[str, str],
+    ) -> Path:
+        """The export written to a temporary file (the caller sends it, then deletes it):
+        a year of cases is streamed to disk, never built in memory."""
+        handle, name = tempfile.mkstemp(prefix="adal-export-", suffix="." + fmt)
+        path = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                await write_export(
+                    self._repo, Scope(regions), start, end, out, fmt=fmt, headers=headers
+                )
+        except BaseException:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+            raise
+        return path

@@ -1,5 +1,12 @@
 """Moderation statistics for /stats: counts over a period, and a PNG chart of them.
 
+The time to first response is known only as a range. A report's filing time is stored to
+the hour (a precise moment tied to an anonymous report is what must never be stored, and the
+card's posting time would be that moment again), so a case first answered at 14:25 and filed
+"in the 14:00 hour" took between 0 and 25 minutes. Each case gives the range
+``[max(0, u - 1 h), u]`` where ``u`` is measured from the start of its filing hour; the
+statistics give the median of each end, and the caption says both, with the reason.
+
 Counts cover the reports created in ``[now - period, now]`` whose region is in the caller's
 scope (a moderator sees their regions; ``None`` is all of Kazakhstan). Keys are codes (region
 ISO codes, risk-area keys, status codes); every word on the chart arrives already translated
@@ -55,8 +62,11 @@ class Stats:
     by_region: dict[str, int]  # region code -> count, by count desc then code
     by_area: dict[str, int]  # area key -> count, by count desc then key
     by_status: dict[str, int]  # status code -> count, by count desc then code
-    median_first_response_hours: float | None  # over cases with first_response_at
+    # Over cases with first_response_at, measured from the start of the filing hour: the
+    # true median is at most this, and at least `median_first_response_low_hours`.
+    median_first_response_hours: float | None
     resolved_share: float | None  # resolved / total; None when total == 0
+    median_first_response_low_hours: float | None = None  # each case's time less an hour
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,11 @@ async def collect(source: ReportingRepository, scope: Scope, period: str, now: d
             float(statistics.median(response_hours)) if response_hours else None
         ),
         resolved_share=by_status[RESOLVED] / total if total else None,
+        median_first_response_low_hours=(
+            float(statistics.median(max(0.0, hours - 1) for hours in response_hours))
+            if response_hours
+            else None
+        ),
     )
 
 

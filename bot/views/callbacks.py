@@ -148,3 +148,17 @@ class ReadCallback(CallbackData, prefix="rn"):
     id: int = 0
     digest: str = ""  # d|w, m|e, YYYYMMDD: which digest's list
     page: int = 0
+
+
+class PageAction(StrEnum):
+    """Which long view a Back/Next button pages through. Re-authorised on every press."""
+
+    HISTORY = "h"  # a case's history (`id` is the case)
+    AUDIT = "a"  # a case's audit log (`id` is the case)
+    REFUSALS = "r"  # refused attempts (`id` is 0)
+
+
+class PageCallback(CallbackData, prefix="pg"):
+    action: PageAction
+    id: int
+    page: int  # from 0, the oldest part first

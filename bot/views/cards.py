@@ -1,5 +1,9 @@
-"""A case card for moderators: its text and its buttons. The card must fit one message; the
-whole case is shown by /case."""
+"""A case card for moderators: its text and its buttons.
+
+The card must fit one message whatever the case holds: the description is cut (the whole of
+it opens /case's history), and the other fields the reporter typed are capped as when they
+were typed, again here in case older rows hold more. The buttons are those that apply to the
+case's state and to whoever looks at this copy (see `card_keyboard`)."""
 
 from __future__ import annotations
 
@@ -13,41 +17,61 @@ from bot.db.repositories.reports import Report
 from bot.domain import CLOSED_STATUSES
 from bot.services.amounts import format_tenge
 from bot.services.dates import format_day, from_db
+from bot.services.drafts import MAX_INVOLVED, MAX_SETTLEMENT
 from bot.views.callbacks import ModAction, ModCallback
 from bot.views.labels import (
     anonymity_label,
     area_name,
     files_label,
+    language_label,
     region_name,
     status_label,
     when_label,
 )
+from bot.views.pages import clip
 
 CARD_DESCRIPTION_CHARS = 2500  # the card must fit one message; /case shows the full text
+NAME_CHARS = 150  # a Telegram name is at most 64 + 64 characters, and the number follows
+
+
+def description_cut(report: Report) -> bool:
+    """Whether the card shows only the beginning of the description."""
+    return len(report.description) > CARD_DESCRIPTION_CHARS
 
 
 def card_text(report: Report, evidence: int, assignee: str | None, locale: str) -> str:
     description = report.description
-    if len(description) > CARD_DESCRIPTION_CHARS:
+    if description_cut(report):
         description = description[:CARD_DESCRIPTION_CHARS] + "…"
     amount = format_tenge(report.amount, locale) if report.amount else "—"
     lines = [
         f"<b>{report.case_number}</b> · {status_label(report.status)}",
         _("<b>Region:</b> {value}").format(value=escape(region_name(report.region, locale)))
-        + f", {escape(report.settlement)}",
+        + f", {escape(clip(report.settlement, MAX_SETTLEMENT))}",
         _("<b>Area:</b> {value}").format(value=escape(area_name(report.area, locale))),
         _("<b>When:</b> {value}").format(value=escape(when_label(report.occurred, locale))),
         _("<b>Amount:</b> {value}").format(value=amount),
-        _("<b>Who is involved:</b> {value}").format(value=escape(report.involved or "—")),
+        _("<b>Who is involved:</b> {value}").format(
+            value=escape(clip(report.involved or "—", MAX_INVOLVED))
+        ),
         _("<b>Files:</b> {value}").format(value=files_label(evidence)),
         _("<b>Reporting mode:</b> {value}").format(value=anonymity_label(report.anonymity)),
+        _("<b>Reporter's language:</b> {value}").format(value=language_label(report.locale)),
         _("<b>Filed:</b> {value}").format(
             value=format_day(from_db(report.created_at).date(), locale)
         ),
-        _("<b>Assigned to:</b> {value}").format(value=escape(assignee or _("nobody"))),
+        _("<b>Assigned to:</b> {value}").format(
+            value=escape(clip(assignee or _("nobody"), NAME_CHARS))
+        ),
         "",
         escape(description),
     ]
+    if description_cut(report):
+        lines.append(
+            _("<i>The card shows the beginning; the full text is in /case {case}.</i>").format(
+                case=report.case_number
+            )
+        )
     if report.latitude is not None and report.longitude is not None:
         lines.insert(
             2,
@@ -63,23 +87,56 @@ def _button(report: Report, text: str, action: ModAction, value: str = "") -> In
     return InlineKeyboardButton(text=text, callback_data=data)
 
 
-def card_keyboard(report: Report, evidence: int) -> InlineKeyboardMarkup:
-    rows = []
-    if report.status not in CLOSED_STATUSES:
-        take = _button(report, _("🙋 Take"), ModAction.TAKE)
-        status = _button(report, _("📋 Status ▸"), ModAction.STATUS)
-        ask = _button(report, _("❓ Ask the reporter"), ModAction.ASK)
-        note = _button(report, _("📝 Internal note"), ModAction.NOTE)
-        rows += [[take, status], [ask, note]]
-    extra = [
-        _button(report, _("📎 Show evidence ({count})").format(count=evidence), ModAction.FILES)
-    ]
-    if report.status not in CLOSED_STATUSES:
+def card_keyboard(report: Report, evidence: int, viewer: int | None) -> InlineKeyboardMarkup:
+    """The buttons that apply: `viewer` is the moderator whose private chat holds this copy,
+    or None for the moderators' group.
+
+    An open case can be taken by whoever does not hold it yet (in the group: while nobody
+    does), given a status, a question or a note; a closed one keeps what still makes sense:
+    notes, the files, an open report's phone number. "Show evidence" only when there is some.
+    """
+    is_open = report.status not in CLOSED_STATUSES
+    held_by_viewer = report.assignee is not None and report.assignee == viewer
+    rows: list[list[InlineKeyboardButton]] = []
+    first = []
+    if is_open and not held_by_viewer and (viewer is not None or report.assignee is None):
+        first.append(_button(report, _("🙋 Take"), ModAction.TAKE))
+    if is_open:
+        first.append(_button(report, _("📋 Status ▸"), ModAction.STATUS))
+    second = [_button(report, _("📝 Internal note"), ModAction.NOTE)]
+    if is_open:
+        second.insert(0, _button(report, _("❓ Ask the reporter"), ModAction.ASK))
+    extra = []
+    if evidence:
+        label = _("📎 Show evidence ({count})").format(count=evidence)
+        extra.append(_button(report, label, ModAction.FILES))
+    if is_open:
         extra.append(_button(report, _("🗂 Make a volunteer task"), ModAction.TASK))
-    rows.append(extra)
+    rows += [row for row in (first, second, extra) if row]
     if report.anonymity == "open":
         rows.append([_button(report, _("📞 Show the phone number"), ModAction.PHONE)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def button_label(action: str) -> str:
+    """What a moderator's button says, to name it in an answer («…» is for moderators)."""
+    labels = {
+        ModAction.TAKE: _("🙋 Take"),
+        ModAction.STATUS: _("📋 Status ▸"),
+        ModAction.CARD: _("⬅️ Back"),
+        ModAction.ASK: _("❓ Ask the reporter"),
+        ModAction.NOTE: _("📝 Internal note"),
+        ModAction.FILES: _("📎 Show evidence"),
+        ModAction.PHONE: _("📞 Show the phone number"),
+        ModAction.TASK: _("🗂 Make a volunteer task"),
+    }
+    if action == ModAction.SET:
+        return _("📋 Status ▸")
+    if action in ("audit", "refusals"):
+        return _("Audit log")
+    if action == "queue":
+        return _("Queue")
+    return labels.get(action, _("Open the case"))
 
 
 def status_keyboard(report: Report) -> InlineKeyboardMarkup:

@@ -103,6 +103,13 @@ def welcome_text() -> str:
     )
 
 
+def not_saved_text() -> str:
+    return _(
+        "We could not save this just now because of a problem on our side. Please try again "
+        "in a few minutes; what you entered before is kept."
+    )
+
+
 def something_went_wrong_text() -> str:
     return _("Something went wrong on our side. Nothing you sent is lost; please try again.")
 

@@ -1,32 +1,70 @@
-"""What moderators read: the queue, a case's history, the audit log, prompts and replies."""
+"""What moderators read: refusals, errors, prompts, replies, the queue and superadmins' texts.
+
+A case's history, its audit log and the refused attempts are in views/history.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.db.repositories.moderation import Note
 from bot.db.repositories.reports import Report
 from bot.services.dates import format_local_time, from_db
-from bot.services.moderation import QueuePage
-from bot.services.reports import CaseView
+from bot.services.moderation import InvalidActionError, QueuePage
 from bot.views.callbacks import ModAction, ModCallback, QueueCallback
-from bot.views.labels import area_name, status_label
-from bot.views.times import thread_time
+from bot.views.labels import area_name, language_label, status_label
 
-# Refusals and errors
-
-
-def refusal_text() -> str:
-    return _("Sorry, this is only for moderators of this case's region.")
+# Refusals: each says what the person tried, and to a citizen what they can do instead.
+# `who` is "citizen" (neither a moderator nor a superadmin), "moderator" or "superadmin".
 
 
-def invalid_text(reason: str) -> str:
+def citizen_instead_text() -> str:
+    """The same sentence ends every refusal to a citizen."""
+    return _("To report corruption, send /report; to follow your reports, /mytips or /check.")
+
+
+def moderators_command_refused(command: str, who: str) -> str:
+    """A moderators' command from someone who is not one."""
+    text = _("/{command} is a command for moderators.").format(command=command)
+    if who == "superadmin":
+        return (
+            text + " " + _("A superadmin can make anyone a moderator, also themselves: /mod_add.")
+        )
+    return text + " " + citizen_instead_text()
+
+
+def superadmins_command_refused(command: str, who: str) -> str:
+    """A superadmins' command from someone whose Telegram ID is not in ADMIN_IDS."""
+    text = _("/{command} is a command for superadmins.").format(command=command)
+    if who == "moderator":
+        return text + " " + _("Superadmins are the Telegram IDs in the ADMIN_IDS setting.")
+    return text + " " + citizen_instead_text()
+
+
+def moderators_button_refused(button: str) -> str:
+    """An alert (at most 200 characters): a moderator's button pressed by someone else."""
+    return _("«{button}» is a button for moderators. To report corruption, send /report.").format(
+        button=button
+    )
+
+
+def out_of_scope_text(button: str, case: str) -> str:
+    """An alert: a moderator pressed a button of a case in a region they do not cover."""
+    return _("«{button}»: case {case} is in a region you do not cover.").format(
+        button=button, case=case
+    )
+
+
+def typed_refused_text() -> str:
+    return _("This was not saved: you can no longer act on this case.")
+
+
+def invalid_text(error: InvalidActionError | str) -> str:
+    reason = error if isinstance(error, str) else error.reason
+    if isinstance(error, InvalidActionError) and reason == "too_long":
+        return too_long_text(error.length, error.maximum)
     texts = {
         "closed": _("This case is closed."),
         "reason_needed": _("A rejection needs a reason."),
@@ -37,11 +75,21 @@ def invalid_text(reason: str) -> str:
         "not_banned": _("This reporter is not blocked."),
         "no_phone": _("This report has no phone number: it is not an open report."),
         "empty": _("The text is empty."),
-        "too_long": _("The text is too long."),
         "target_scope": _("That moderator does not cover this case's region."),
         "status": _("Unknown status."),
     }
     return texts.get(reason, _("This cannot be done."))
+
+
+def too_long_text(length: int, maximum: int) -> str:
+    return _(
+        "The text is too long: {length} characters, at most {maximum} fit. Please shorten it."
+    ).format(length=length, maximum=maximum)
+
+
+def send_again_text() -> str:
+    """After a typed text was refused: the prompt is still open."""
+    return _("Send it again as a reply to this message, or /cancel to stop.")
 
 
 def no_such_case_text() -> str:
@@ -57,23 +105,26 @@ def case_number_needed_text(command: str) -> str:
 # Prompts for the second message of a button's action
 
 
-def ask_prompt(case: str) -> str:
+def ask_prompt(case: str, reporter_locale: str | None, maximum: int) -> str:
     return _(
-        "Write the question for the reporter of case {case}. It is "
-        "sent without revealing anyone. /cancel to stop."
-    ).format(case=case)
+        "Write the question for the reporter of case {case}, at most {maximum} characters. "
+        "The reporter reads {language}: write in it if you can. The question is sent without "
+        "revealing anyone. /cancel to stop."
+    ).format(case=case, maximum=maximum, language=language_label(reporter_locale))
 
 
-def note_prompt(case: str) -> str:
+def note_prompt(case: str, maximum: int) -> str:
     return _(
-        "Write an internal note for case {case}. Reporters never see notes. /cancel to stop."
-    ).format(case=case)
+        "Write an internal note for case {case}, at most {maximum} characters. Reporters "
+        "never see notes. /cancel to stop."
+    ).format(case=case, maximum=maximum)
 
 
-def reject_prompt(case: str) -> str:
+def reject_prompt(case: str, maximum: int) -> str:
     return _(
-        "Write the reason for rejecting case {case}. The reporter will see it. /cancel to stop."
-    ).format(case=case)
+        "Write the reason for rejecting case {case}, at most {maximum} characters. The "
+        "reporter will see it. /cancel to stop."
+    ).format(case=case, maximum=maximum)
 
 
 def duplicate_prompt(case: str) -> str:
@@ -104,10 +155,35 @@ def status_set_text(case: str, status: str) -> str:
     return _("Status of {case}: {status}.").format(case=case, status=status_label(status))
 
 
-def status_usage_text() -> str:
+def status_usage_text(maximum: int) -> str:
+    return (
+        _(
+            "Statuses: review, need_info, forwarded, resolved, rejected [reason], "
+            "duplicate [case number]."
+        )
+        + " "
+        + _("A rejection reason takes at most {maximum} characters.").format(maximum=maximum)
+    )
+
+
+def ask_usage_text(maximum: int) -> str:
     return _(
-        "Statuses: review, need_info, forwarded, resolved, rejected [reason], "
-        "duplicate [case number]."
+        "Write the question after the case number, at most {maximum} characters: "
+        "/ask KZ27-000001 Which school is it?"
+    ).format(maximum=maximum)
+
+
+def note_usage_text(maximum: int) -> str:
+    return _(
+        "Write the note after the case number, at most {maximum} characters: "
+        "/note KZ27-000001 Check the contract."
+    ).format(maximum=maximum)
+
+
+def assign_usage_text() -> str:
+    return _(
+        "Usage: /assign [case number] me, or a moderator's number from /mods, or their "
+        "@username. The number is written in digits: /assign KZ27-000001 2."
     )
 
 
@@ -213,51 +289,6 @@ def queue_line(report: Report, locale: str) -> str:
     )
 
 
-# A case in full, and its audit log
-
-
-def history_text(report: Report, view: CaseView, notes: Sequence[Note], locale: str) -> str | None:
-    lines = []
-    for change in view.history:
-        when = format_local_time(from_db(change.created_at), locale)
-        detail = (
-            f" ({escape(change.reason or change.duplicate_of or '')})"
-            if (change.reason or change.duplicate_of)
-            else ""
-        )
-        lines.append(f"<i>{when}</i> · {status_label(change.status)}{detail}")
-    for item in view.thread:
-        when = thread_time(item.created_at, item.author, locale)
-        who = _("Moderator") if item.author == "moderator" else _("Reporter")
-        lines.append(f"<i>{when}</i> · <b>{who}:</b> {escape(item.body or '')}")
-    for note in notes:
-        when = format_local_time(from_db(note.created_at), locale)
-        lines.append(f"<i>{when}</i> · 📝 {escape(note.body)}")
-    if not lines:
-        return None
-    title = _("<b>History of {case}</b>").format(case=report.case_number)
-    return title + "\n" + "\n".join(lines[-40:])
-
-
-@dataclass(frozen=True, slots=True)
-class AuditLine:
-    at: str
-    who: str | None
-    action: str
-    old_value: str | None
-    new_value: str | None
-
-
-def audit_text(case: str, entries: Sequence[AuditLine], locale: str) -> str:
-    lines = [_("<b>Audit log of {case}</b>").format(case=case)]
-    for entry in entries:
-        change = " → ".join(escape(v) for v in (entry.old_value, entry.new_value) if v)
-        when = format_local_time(from_db(entry.at), locale)
-        who = escape(entry.who or "—")
-        lines.append(f"<i>{when}</i> · {who} · <code>{escape(entry.action)}</code> {change}")
-    return "\n".join(lines[:80])
-
-
 # Superadmins
 
 
@@ -280,14 +311,14 @@ def mod_added_text(moderator_id: int, regions: frozenset[str] | None) -> str:
 
 def mod_add_usage() -> str:
     return _(
-        "Usage: /mod_add [id or @username] [regions], for example /mod_add 123456789 KZ-27 "
-        "KZ-23, or /mod_add @name all. You can also reply with /mod_add [regions] to a "
-        "message forwarded from that person."
+        "Usage: /mod_add [Telegram ID or @username] [regions], for example /mod_add 123456789 "
+        "KZ-27 KZ-23, or /mod_add @name all. A Telegram ID is written in digits only. You can "
+        "also reply with /mod_add [regions] to a message forwarded from that person."
     )
 
 
 def mod_remove_usage() -> str:
-    return _("Usage: /mod_remove [moderator number from /mods].")
+    return _("Usage: /mod_remove [moderator number from /mods], in digits: /mod_remove 2.")
 
 
 def mod_removed_text(moderator_id: int) -> str:
@@ -298,8 +329,34 @@ def no_moderators_text() -> str:
     return _("There are no moderators yet. Add one with /mod_add.")
 
 
-def mods_text(rows: Sequence[tuple[int, str, frozenset[str] | None]]) -> str:
-    lines = [_("<b>Moderators</b>")]
-    for moderator_id, name, regions in rows:
-        lines.append(f"#{moderator_id} · {escape(name)} · {scope_text(regions)}")
-    return "\n".join(lines)
+def ban_tag_usage() -> str:
+    return _(
+        "Usage: /ban_tag [tag], with the tag of a refused attempt as /audit shows it, for "
+        "example /ban_tag 3fa91c0e. /unban_tag [tag] lifts the restriction."
+    )
+
+
+def tag_banned_text(tag: str) -> str:
+    return _(
+        "The person with tag {tag} can no longer file new reports. They were told politely. "
+        "/unban_tag {tag} lifts the restriction."
+    ).format(tag=tag)
+
+
+def tag_unbanned_text(tag: str) -> str:
+    return _("The person with tag {tag} can file reports again.").format(tag=tag)
+
+
+def tag_error_text(reason: str, typed: str) -> str:
+    if reason == "format":
+        return ban_tag_usage()
+    texts = {
+        "unknown": _(
+            "No refused attempt has the tag {tag}, or that person has not started the bot. "
+            "Type the tag as /audit shows it."
+        ),
+        "moderator": _("The tag {tag} belongs to a moderator: use /mod_remove instead."),
+        "already_banned": _("The person with tag {tag} is already restricted."),
+        "not_banned": _("The person with tag {tag} is not restricted."),
+    }
+    return texts.get(reason, _("This cannot be done.")).format(tag=escape(typed))

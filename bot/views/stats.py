@@ -29,10 +29,19 @@ def stats_caption(result: Stats, locale: str) -> str:
     lines = [_("Reports: {total}").format(total=result.total)]
     if result.resolved_share is not None:
         lines.append(_("Resolved: {share}%").format(share=round(result.resolved_share * 100)))
-    if result.median_first_response_hours is not None:
-        hours = format_decimal(round(result.median_first_response_hours, 1), locale=locale)
-        lines.append(_("Median time to first response: {hours} h").format(hours=hours))
+    high, low = result.median_first_response_hours, result.median_first_response_low_hours
+    if high is not None and low is not None:
+        lines.append(
+            _(
+                "Median time to first response: {low}–{high} h (reports are timed to the hour, "
+                "so only this range is known)"
+            ).format(low=_hours(low, locale), high=_hours(high, locale))
+        )
     return "\n".join(lines)
+
+
+def _hours(value: float, locale: str) -> str:
+    return format_decimal(round(value, 1), locale=locale)
 
 
 def stats_usage() -> str:
@@ -40,8 +49,33 @@ def stats_usage() -> str:
 
 
 def export_usage() -> str:
-    return _("Use /export week, /export month or /export year.")
+    return _(
+        "Use /export week, /export month or /export year: an Excel file (XLSX). Add csv for a "
+        "CSV file for other programs, for example /export month csv."
+    )
 
 
 def export_caption() -> str:
     return _("Cases in your regions for the period. Reporters' identities are not included.")
+
+
+def export_headers() -> dict[str, str]:
+    """The XLSX header of each export column, in the reader's language (CSV keeps the codes,
+    which programs read)."""
+    return {
+        "case_number": _("Case number"),
+        "created_at_utc": _("Filed (UTC, to the hour)"),
+        "region": _("Region code"),
+        "area": _("Area code"),
+        "settlement": _("Place"),
+        "occurred": _("When it happened"),
+        "involved": _("Who is involved"),
+        "amount_kzt": _("Amount, ₸"),
+        "status": _("Status code"),
+        "anonymity": _("Reporting mode"),
+        "evidence_files": _("Files"),
+        "assignee": _("Moderator number"),
+        "first_response_at_utc": _("First response (UTC)"),
+        "updated_at_utc": _("Last change (UTC)"),
+        "description": _("What happened"),
+    }

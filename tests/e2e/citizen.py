@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from bot.devtools.emulator import BotApiEmulator
+from tests.e2e.waits import WAIT
 
 
 class Citizen:
@@ -28,7 +29,7 @@ class Citizen:
             return contains is None or contains in (message.get("text") or "")
 
         return await self.emu.wait_for_bot_message(
-            self.id, after=after, predicate=match, timeout=20
+            self.id, after=after, predicate=match, timeout=WAIT
         )
 
     async def say(self, text: str, *, expect: str | None = None) -> dict[str, Any]:
@@ -39,7 +40,7 @@ class Citizen:
     async def _press(self, callback_data: str) -> int:
         """Tap the newest bot message that carries this button, once it has arrived."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + 20
+        deadline = loop.time() + WAIT
         while (message := self._with_button(callback_data)) is None:
             if loop.time() > deadline:
                 raise AssertionError(f"no visible button {callback_data!r}")

@@ -9,18 +9,24 @@ import random
 from bot.devtools.emulator import BotApiEmulator
 from tests.e2e.conftest import BotProcess
 from tests.e2e.intake_probe import make_backlog, tally
+from tests.e2e.waits import WAIT
 
 CONCURRENCY = 16  # the bot's default INTAKE_CONCURRENCY
 
 
 async def wait_answered(
-    emulator: BotApiEmulator, messages: dict, at_least: int, timeout: float = 120.0
+    emulator: BotApiEmulator, messages: dict, at_least: int, stall: float = WAIT
 ) -> None:
+    """Wait while answers keep coming: a busy machine is slow, a stuck bot stops answering."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while tally(emulator, messages).answered < at_least:
-        assert loop.time() < deadline, f"only {tally(emulator, messages)} after {timeout}s"
+    answered, progressed = tally(emulator, messages).answered, loop.time()
+    while answered < at_least:
         await asyncio.sleep(0.05)
+        if (now := tally(emulator, messages).answered) > answered:
+            answered, progressed = now, loop.time()
+        assert loop.time() - progressed < stall, (
+            f"no new answer for {stall}s: {tally(emulator, messages)}"
+        )
 
 
 async def test_backlog_survives_three_sigkills(

@@ -175,7 +175,7 @@ async def test_open_report_image_file_is_cleaned_and_reporter_notified(
         await db.close()
     status = translate(i18n, "Forwarded to the authorities", "ru")
     note = await emulator.wait_for_bot_message(
-        citizen.id, after=after, timeout=20, predicate=lambda m: status in (m.get("text") or "")
+        citizen.id, after=after, predicate=lambda m: status in (m.get("text") or "")
     )
     assert "KZ27-000001" in note["text"]
     assert await bot_process.terminate() == 0
@@ -200,7 +200,6 @@ async def test_report_draft_survives_sigkill(
     when = await emulator.wait_for_bot_message(
         citizen.id,
         after=after,
-        timeout=20,
         predicate=lambda m: rp("when", "today") in str(m.get("reply_markup")),
     )
     assert when is not None

@@ -677,3 +677,19 @@ async def test_control_api_round_trip(
         await tg.get_me()
     async with http.get(f"{control}/calls") as resp:
         assert [call[0] for call in (await resp.json())["result"]][-1] == "getMe"
+
+
+async def test_get_chat_member_tells_the_bots_standing_in_a_group(
+    emu: BotApiEmulator, tg: Bot
+) -> None:
+    emu.add_group(GROUP_ID, member_ids=[USER_ID])
+    me = await tg.get_me()
+    assert (await tg.get_chat_member(GROUP_ID, me.id)).status == "administrator"
+    assert (await tg.get_chat_member(GROUP_ID, USER_ID)).status == "member"
+    emu.set_bot_status(GROUP_ID, "restricted")
+    assert (await tg.get_chat_member(GROUP_ID, me.id)).status == "restricted"
+    with pytest.raises(TelegramBadRequest, match="not enough rights"):
+        await tg.send_message(GROUP_ID, "hello")
+    emu.set_bot_status(GROUP_ID, "left")
+    with pytest.raises(TelegramForbiddenError, match="not a member"):
+        await tg.send_message(GROUP_ID, "hello")

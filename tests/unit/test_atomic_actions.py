@@ -310,6 +310,18 @@ async def _feed_bytes(url: str) -> bytes:
     return FEED
 
 
+def _refused_tag(world: World) -> str:
+    return world.services.moderation.refusals.tag(world.keyring.pseudonym(REPORTER))
+
+
+async def _ban_tag(world: World) -> Any:  # after _refusal_setup
+    return await world.services.moderation.refusals.ban(_refused_tag(world)[:8], by="admin")
+
+
+async def _unban_tag(world: World) -> Any:  # after _ban_tag_setup
+    return await world.services.moderation.refusals.unban(_refused_tag(world)[:8], by="admin")
+
+
 # What each action owes when nothing fails: rows added per table.
 ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     "submit": (
@@ -357,6 +369,10 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         _feed_poll,
         {"news_feed_entries": 1, "news_items": 1, "audit_log": 1, "outbox": 1},
     ),
+    # A superadmin restricts (and lets again) the person behind a refusal tag: the ban, the
+    # person's notice and the audit row.
+    "ban_tag": (_ban_tag, {"banned_reporters": 1, "audit_log": 1, "outbox": 1}),
+    "unban_tag": (_unban_tag, {"banned_reporters": -1, "audit_log": 1, "outbox": 1}),
 }
 # Actions that are a single statement (an UPSERT): atomic by themselves.
 ONE_STATEMENT = {"subscribe", "change_subscription"}
@@ -388,6 +404,8 @@ async def run_once(
         "publish_due": _schedule_due_setup,
         "digest": _digest_setup,
         "feed_poll": _feed_setup,
+        "ban_tag": _refusal_setup,
+        "unban_tag": _ban_tag_setup,
     }.get(name)
     try:
         if setup is not None:
@@ -439,6 +457,17 @@ async def _feed_setup(world: World) -> None:
 
 async def _empty_feed(url: str) -> bytes:
     return FEED.replace(b"<item>", b"<!--").replace(b"</item>", b"-->")
+
+
+async def _refusal_setup(world: World) -> None:
+    """The reporter pressed a moderator's button: refused, and tagged in the audit log."""
+    pseudonym = world.keyring.pseudonym(REPORTER)
+    await world.services.moderation.refuse(None, pseudonym, "take", 1)
+
+
+async def _ban_tag_setup(world: World) -> None:
+    await _refusal_setup(world)
+    await _ban_tag(world)
 
 
 async def _take_setup(world: World) -> None:

@@ -16,6 +16,8 @@ from bot.views.callbacks import (
     LanguageCallback,
     ModAction,
     ModCallback,
+    PageAction,
+    PageCallback,
     QueueCallback,
     RegionCallback,
     ReportAction,
@@ -31,6 +33,7 @@ FACTORIES: list[type[CallbackData]] = [
     CaseCallback,
     ModCallback,
     QueueCallback,
+    PageCallback,
 ]
 VALUES = (
     [r.code for r in all_regions()]
@@ -55,6 +58,7 @@ def drawn() -> list[CallbackData]:
     buttons += [ReportCallback(action=a, value=longest) for a in ReportAction]
     buttons += [CaseCallback(action=a, id=BIG_ID) for a in CaseAction]
     buttons += [ModCallback(action=a, id=BIG_ID, value=longest) for a in ModAction]
+    buttons += [PageCallback(action=a, id=BIG_ID, page=10**6) for a in PageAction]
     buttons.append(
         QueueCallback(
             page=10**6, order="old", status="need_info", who="free", region="KZ-75", area=longest

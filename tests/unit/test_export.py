@@ -1,4 +1,4 @@
-"""CSV export for moderators (bot/services/export.py): format, scope, period, privacy."""
+"""Export for moderators (bot/services/export.py): CSV and XLSX, scope, period, privacy."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.repositories.reporting import ReportingRepository
 from bot.services.dates import to_db
-from bot.services.export import EXPORT_COLUMNS, export_csv
+from bot.services.export import EXPORT_COLUMNS, export_csv, export_xlsx, write_export
 from bot.services.stats import Scope
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
@@ -310,3 +311,98 @@ async def test_naive_bounds_are_refused(db: Database) -> None:
         await export_csv(ReportingRepository(db), ALL, YEAR_AGO.replace(tzinfo=None), NOW)
     with pytest.raises(ValueError):
         await export_csv(ReportingRepository(db), ALL, YEAR_AGO, NOW.replace(tzinfo=None))
+
+
+# XLSX: the same rows and columns, typed cells, a header in the reader's language (issue 9 §10)
+
+HEADERS = {column: f"Бағана «{column}»" for column in EXPORT_COLUMNS}
+
+
+def read_xlsx(data: bytes) -> Any:
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data)).active
+
+
+async def test_xlsx_has_the_csv_rows_in_typed_cells(seeded: Seeded) -> None:
+    repo = ReportingRepository(seeded.db)
+    sheet = read_xlsx(await export_xlsx(repo, ALL, YEAR_AGO, NOW, HEADERS))
+    _, csv_rows = parse(await export_csv(repo, ALL, YEAR_AGO, NOW))
+    assert [c.value for c in sheet[1]] == list(HEADERS.values())
+    assert all(c.font.b for c in sheet[1])  # the header in bold
+    assert sheet.freeze_panes == "A2"  # and frozen
+    assert sheet.column_dimensions["O"].width == 80  # the description is wide
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [r["case_number"] for r in csv_rows]  # same rows, same order
+    values = dict(zip(EXPORT_COLUMNS, rows[-1], strict=True))  # the open report of an hour ago
+    assert values["created_at_utc"] == datetime(2026, 11, 30, 11)  # a date cell, UTC
+    assert values["first_response_at_utc"] == datetime(2026, 11, 30, 11, 40)
+    assert values["occurred"] == datetime(2026, 11, 5)  # a date cell, not text
+    assert values["amount_kzt"] == 50_000 and values["evidence_files"] == 2
+    assert values["assignee"] == 7
+    assert values["description"] == TRICKY.replace("\r", "")  # text exactly (XML drops CR)
+    last = sheet.max_row
+    assert sheet.cell(last, 2).is_date and sheet.cell(last, 8).number_format == "#,##0"
+
+
+async def test_xlsx_text_is_never_a_formula_and_control_characters_go(
+    db: Database, keyring: Keyring
+) -> None:
+    s = Seeded(db)
+    await add(s, keyring, 1, created_at=NOW, description='=HYPERLINK("http://x","y")')
+    await add(s, keyring, 2, created_at=NOW, description="-2+3", involved="@ЖШС\x0b\x01")
+    sheet = read_xlsx(
+        await export_xlsx(ReportingRepository(db), ALL, NOW, NOW + timedelta(hours=1), HEADERS)
+    )
+    assert sheet["O2"].value == '=HYPERLINK("http://x","y")' and sheet["O2"].data_type == "s"
+    assert sheet["O3"].value == "-2+3" and sheet["G3"].value == "@ЖШС"
+
+
+async def test_xlsx_has_no_reporter_identity(seeded: Seeded) -> None:
+    data = await export_xlsx(
+        ReportingRepository(seeded.db),
+        ALL,
+        NOW - timedelta(days=1000),
+        NOW + timedelta(days=1),
+        HEADERS,
+    )
+    sheet = read_xlsx(data)
+    text = repr([[c for c in row] for row in sheet.iter_rows(values_only=True)])
+    assert sheet.max_row == 11  # the header and all ten reports
+    for pseudonym in seeded.reporters:
+        assert pseudonym not in text
+    for locator in seeded.locators:
+        assert locator not in text
+    assert "+7701" not in text
+
+
+async def test_rows_are_written_a_batch_at_a_time(
+    seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year of cases never sits in memory: rows reach the file in batches."""
+    monkeypatch.setattr(export_module, "_BATCH", 3)
+    sizes: list[int] = []
+    original = export_module._XlsxWriter.rows
+
+    def rows(self: Any, batch: Any) -> None:
+        sizes.append(len(batch))
+        original(self, batch)
+
+    monkeypatch.setattr(export_module._XlsxWriter, "rows", rows)
+    out = io.BytesIO()
+    written = await write_export(
+        ReportingRepository(seeded.db),
+        ALL,
+        NOW - timedelta(days=1000),
+        NOW + timedelta(days=1),
+        out,
+        fmt="xlsx",
+        headers=HEADERS,
+    )
+    assert written == 10 and sizes == [3, 3, 3, 1]
+    assert read_xlsx(out.getvalue()).max_row == 11
+
+
+async def test_an_unknown_format_is_refused(db: Database) -> None:
+    with pytest.raises(ValueError):
+        await write_export(ReportingRepository(db), ALL, YEAR_AGO, NOW, io.BytesIO(), fmt="pdf")

@@ -145,7 +145,7 @@ async def test_pending_updates_from_a_crash_are_handled_first_in_order(
     intake = make_intake(bot, recording_dispatcher(handled), db, keyring)
     # What a killed process leaves behind: stored, sealed, never marked done.
     left = [Update.model_validate(numbered(5, i)) for i in range(3)]
-    await intake._store(left)
+    await InboxRepository(db).store(intake._items(left))
     session.batches = [[numbered(5, 3)]]
     await run_until(intake, lambda: len(handled) == 4)
     assert handled == [0, 1, 2, 3]

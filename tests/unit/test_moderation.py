@@ -6,37 +6,55 @@ import csv
 import io
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SendPhoto
+from aiogram.types import ForceReply, FSInputFile
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.services.export import EXPORT_COLUMNS
+from bot.services.moderation import MAX_NOTE, MAX_QUESTION, MAX_REASON
 from bot.views.callbacks import ModCallback
+from bot.views.cards import button_label
+from bot.views.common import button_expired_text
+from bot.views.moderation import (
+    moderators_button_refused,
+    moderators_command_refused,
+    out_of_scope_text,
+    superadmins_command_refused,
+    too_long_text,
+)
+from bot.views.stats import export_headers, export_usage
 from tests import updates as u
-from tests.conftest import TEST_SECRET, Chat, shown, translate
+from tests.conftest import TEST_SECRET, Chat, render, shown, translate
 from tests.invariants import check_case_invariants
 from tests.unit.test_report_flow import file_report, onboard, rp
 
 ADMIN, MOD_ORAL, MOD_ALMATY, CITIZEN, STRANGER = 900, 901, 902, 903, 904
-REFUSAL = "Sorry, this is only for moderators of this case's region."
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
+
+
+def moderation_settings(db_path: Any, **changes: Any) -> Settings:
+    """Test settings with a superadmin (ADMIN unless `admin_ids` says otherwise)."""
+    values: dict[str, Any] = {
+        "bot_token": "42:TEST-TOKEN",
+        "secret_key": TEST_SECRET,
+        "database_path": db_path,
+        "admin_ids": (ADMIN,),
+        "code_check_seconds": 0.01,
+        "outbox_rate": 1000,
+    }
+    return Settings(_env_file=None, **{**values, **changes})
 
 
 @pytest.fixture
 def settings(db_path) -> Settings:
-    return Settings(
-        _env_file=None,
-        bot_token="42:TEST-TOKEN",
-        secret_key=TEST_SECRET,
-        database_path=db_path,
-        admin_ids=(ADMIN,),
-        code_check_seconds=0.01,
-        outbox_rate=1000,
-    )
+    return moderation_settings(db_path)
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +100,7 @@ async def audit_actions(db: Database) -> list[str]:
 
 async def test_only_superadmins_manage_moderators(chat: Chat, db: Database, i18n: I18n) -> None:
     texts = await chat.texts(u.text(u.user(STRANGER, "ru"), f"/mod_add {STRANGER} all"))
-    assert texts == [translate(i18n, REFUSAL, "ru")]
+    assert texts == [render(i18n, lambda: superadmins_command_refused("mod_add", "citizen"), "ru")]
     assert await db.fetchall("SELECT * FROM moderators") == []
     assert await audit_actions(db) == ["refused:mod_add"]
     texts = await chat.texts(u.text(u.user(ADMIN, "ru"), f"/mod_add {MOD_ORAL} KZ-27 kz23"))
@@ -133,7 +151,12 @@ async def test_other_regions_and_strangers_are_refused_and_audited(
 ) -> None:
     await file_case(staffed, i18n, "open")
     replies = await staffed.send(press(who, action))
-    assert alerts(replies) == [translate(i18n, REFUSAL, "ru")]
+    label = render(i18n, lambda: button_label(action), "ru")
+    if who == MOD_ALMATY:  # a moderator, of another region: told which case and why
+        expected = render(i18n, lambda: out_of_scope_text(label, "KZ27-000001"), "ru")
+    else:  # not a moderator: told what the button is for and what they can do instead
+        expected = render(i18n, lambda: moderators_button_refused(label), "ru")
+    assert alerts(replies) == [expected]
     assert not [r for r in replies if isinstance(r, SendMessage)]
     report = await db.fetchone("SELECT assignee, status FROM reports")
     assert (report["assignee"], report["status"]) == (None, "received")
@@ -146,7 +169,7 @@ async def test_forged_moderator_buttons_are_refused(
 ) -> None:
     await file_case(staffed, i18n)
     replies = await staffed.send(u.callback(u.user(MOD_ORAL, "kk"), data))
-    assert alerts(replies) == [translate(i18n, REFUSAL, "kk")]
+    assert alerts(replies) == [render(i18n, button_expired_text, "kk")]
     assert (await audit_actions(db))[-1].startswith("refused:")
 
 
@@ -229,29 +252,80 @@ async def test_phone_is_revealed_only_to_the_region_and_audited(
     assert (await audit_actions(db))[-1] == "reveal_phone"
 
 
-async def test_stats_chart_and_export_respect_scope(staffed: Chat, i18n: I18n) -> None:
+def _read(path: str) -> bytes | None:
+    file = Path(path)
+    return file.read_bytes() if file.exists() else None
+
+
+@pytest.fixture
+def sent_files(bot) -> dict[str, bytes]:
+    """What each document sent from a file held when it was sent (the handler deletes the
+    file right after): by file name."""
+    files: dict[str, bytes | None] = {}
+    session = bot.session_
+    make_request = session.make_request
+
+    async def reading(bot_: Any, method: Any, timeout: int | None = None) -> Any:
+        if isinstance(method, SendDocument) and isinstance(method.document, FSInputFile):
+            files[method.document.filename] = _read(method.document.path)
+        return await make_request(bot_, method, timeout)
+
+    session.make_request = reading
+    return files
+
+
+async def test_stats_chart_and_export_respect_scope(
+    staffed: Chat, i18n: I18n, sent_files: dict[str, bytes]
+) -> None:
     await file_case(staffed, i18n)
     replies = await staffed.send(u.text(u.user(MOD_ORAL, "kk"), "/stats month"))
     photo = next(r for r in replies if isinstance(r, SendPhoto))
     assert photo.photo.data.startswith(b"\x89PNG")
     assert "1" in photo.caption
-    replies = await staffed.send(u.text(u.user(MOD_ALMATY, "ru"), "/export month"))
+    replies = await staffed.send(u.text(u.user(MOD_ALMATY, "ru"), "/export csv month"))
     document = next(r for r in replies if isinstance(r, SendDocument))
-    rows = list(csv.DictReader(io.StringIO(document.document.data.decode("utf-8-sig"))))
+    assert document.document.filename.endswith(".csv")
+    data = sent_files[document.document.filename]
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == []  # the Almaty moderator sees no Oral case
-    replies = await staffed.send(u.text(u.user(MOD_ORAL, "kk"), "/export month"))
+    replies = await staffed.send(u.text(u.user(MOD_ORAL, "kk"), "/export month csv"))
     document = next(r for r in replies if isinstance(r, SendDocument))
-    reader = csv.DictReader(io.StringIO(document.document.data.decode("utf-8-sig")))
+    data = sent_files[document.document.filename]
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
     rows = list(reader)
     assert tuple(reader.fieldnames) == EXPORT_COLUMNS
     assert [r["case_number"] for r in rows] == ["KZ27-000001"]
-    assert str(CITIZEN) not in document.document.data.decode("utf-8-sig")
+    assert str(CITIZEN) not in data.decode("utf-8-sig")
+    assert _read(document.document.path) is None  # the file is gone once sent
+
+
+async def test_export_is_xlsx_by_default_with_headers_in_the_moderators_language(
+    staffed: Chat, i18n: I18n, sent_files: dict[str, bytes]
+) -> None:
+    from openpyxl import load_workbook
+
+    await file_case(staffed, i18n)
+    for user_id, locale in ((MOD_ORAL, "kk"), (MOD_ALMATY, "ru")):
+        await staffed.send(u.text(u.user(ADMIN, "ru"), f"/mod_add {user_id} all"))
+        replies = await staffed.send(u.text(u.user(user_id, locale), "/export"))
+        document = next(r for r in replies if isinstance(r, SendDocument))
+        assert document.document.filename.endswith(".xlsx")
+        sheet = load_workbook(io.BytesIO(sent_files[document.document.filename])).active
+        header = [cell.value for cell in sheet[1]]
+        assert header == list(render(i18n, export_headers, locale).values())
+        assert sheet["A2"].value == "KZ27-000001"
+    usage = await staffed.texts(u.text(u.user(MOD_ORAL, "kk"), "/export fortnight"))
+    assert usage == [render(i18n, export_usage, "kk")]
 
 
 async def test_moderation_commands_refuse_citizens(chat: Chat, i18n: I18n, db: Database) -> None:
     for command in ("/queue", "/stats", "/case KZ27-000001", "/export"):
         texts = await chat.texts(u.text(u.user(STRANGER, "kk"), command))
-        assert texts == [translate(i18n, REFUSAL, "kk")]
+        name = command.split()[0][1:]
+        assert texts == [
+            render(i18n, lambda n=name: moderators_command_refused(n, "citizen"), "kk")
+        ]
+        assert "/report" in texts[0] and "/mytips" in texts[0]  # what a citizen can do instead
     assert len(await audit_actions(db)) == 4
 
 
@@ -290,3 +364,48 @@ async def test_queue_pages_through_many_cases(staffed: Chat, i18n: I18n, db: Dat
 
     second = next(r for r in replies if isinstance(r, EditMessageText)).text
     assert re.findall(r"KZ27-\d{6}", second) == ["KZ27-000002", "KZ27-000001"]
+
+
+@pytest.mark.parametrize(
+    ("button", "maximum"),
+    [
+        (("ask", ""), MAX_QUESTION),
+        (("note", ""), MAX_NOTE),
+        (("set", "rejected"), MAX_REASON),
+    ],
+)
+async def test_a_text_over_its_limit_is_refused_where_it_is_typed_and_the_prompt_stays(
+    staffed: Chat, i18n: I18n, db: Database, button: tuple[str, str], maximum: int
+) -> None:
+    await file_case(staffed, i18n)
+    mod = u.user(MOD_ORAL, "kk")
+    action, value = button
+    prompt = await staffed.send(press(MOD_ORAL, action, value=value))
+    said = next(r for r in prompt if isinstance(r, SendMessage))
+    assert f"{maximum}" in said.text  # the prompt says the limit
+    before = await audit_actions(db)
+    replies = await staffed.send(u.text(mod, "ж" * (maximum + 1)))
+    (answer,) = [r for r in replies if isinstance(r, SendMessage)]
+    too_long = render(i18n, lambda: too_long_text(maximum + 1, maximum), "kk")
+    assert answer.text.startswith(too_long)
+    assert isinstance(answer.reply_markup, ForceReply)  # reaches the bot in a group, too
+    assert await audit_actions(db) == before  # nothing was saved
+    # The step is still open: a text within the limit is taken.
+    await staffed.send(u.text(mod, "ж" * maximum))
+    assert len(await audit_actions(db)) > len(before)
+
+
+@pytest.mark.parametrize(
+    ("command", "maximum"),
+    [("/ask", MAX_QUESTION), ("/note", MAX_NOTE), ("/status", MAX_REASON)],
+)
+async def test_a_typed_command_over_its_limit_says_the_limit(
+    staffed: Chat, i18n: I18n, db: Database, command: str, maximum: int
+) -> None:
+    await file_case(staffed, i18n)
+    words = "rejected " if command == "/status" else ""
+    text = f"{command} KZ27-000001 {words}{'ж' * (maximum + 1)}"
+    before = await audit_actions(db)
+    replies = await staffed.texts(u.text(u.user(MOD_ORAL, "kk"), text))
+    assert replies == [render(i18n, lambda: too_long_text(maximum + 1, maximum), "kk")]
+    assert await audit_actions(db) == before

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from itertools import count
 
 import pytest
+from aiogram.utils.i18n import I18n
 from PIL import Image
 
 from bot.crypto import Keyring
@@ -27,6 +28,7 @@ from bot.services.stats import (
     collect,
     render_chart,
 )
+from bot.views.stats import stats_caption
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 ALL = Scope(None)
@@ -133,6 +135,7 @@ async def test_week_all_of_kazakhstan(seeded: Database) -> None:
         ("review", 1),
     ]
     assert stats.median_first_response_hours == 3.0  # 2 and 4: even count
+    assert stats.median_first_response_low_hours == 2.0  # each an hour less: 1 and 3
     assert stats.resolved_share == 0.25
 
 
@@ -149,6 +152,7 @@ async def test_month_sorts_by_count_then_code(seeded: Database) -> None:
         ("review", 1),
     ]
     assert stats.median_first_response_hours == 4.0  # 1 2 [4] 6 10: odd count
+    assert stats.median_first_response_low_hours == 3.0  # 0 1 [3] 5 9: never below zero
     assert stats.resolved_share == pytest.approx(3 / 7)
 
 
@@ -158,6 +162,7 @@ async def test_year(seeded: Database) -> None:
     assert stats.by_region == {"KZ-27": 5, "KZ-75": 3, "KZ-71": 2}
     assert sum(stats.by_status.values()) == sum(stats.by_area.values()) == 10
     assert stats.median_first_response_hours == 4.5  # 1 2 3 4 | 5 6 8 10
+    assert stats.median_first_response_low_hours == 3.5  # 0 1 2 3 | 4 5 7 9
     assert stats.resolved_share == 0.4
 
 
@@ -185,6 +190,7 @@ async def test_empty(seeded: Database, scope: Scope) -> None:
     assert stats.total == 0
     assert stats.by_region == stats.by_area == stats.by_status == {}
     assert stats.median_first_response_hours is None
+    assert stats.median_first_response_low_hours is None
     assert stats.resolved_share is None
 
 
@@ -341,3 +347,31 @@ async def test_chart_in_threads_is_deterministic() -> None:
     )
     assert first == second
     assert open_png(first).size == (1000, 800)
+
+
+@pytest.mark.parametrize(("locale", "expected"), [("kk", "0–0,4"), ("ru", "0–0,4")])
+def test_the_caption_gives_the_response_time_as_the_range_it_is_known_to(
+    i18n: I18n, locale: str, expected: str
+) -> None:
+    """A case stored as filed at 14:00 and first answered at 14:25 took 0.4 h measured from
+    the hour, and in truth anything from 0 to 0.4 h. The caption says the range and why,
+    rather than overstate the time by up to an hour (issue 9 §6)."""
+    stats = Stats(
+        NOW - timedelta(days=7),
+        NOW,
+        1,
+        {},
+        {},
+        {},
+        25 / 60,
+        0.0,
+        median_first_response_low_hours=0.0,
+    )
+    with i18n.context(), i18n.use_locale(locale):
+        caption = stats_caption(stats, locale)
+        why = i18n.gettext(
+            "Median time to first response: {low}–{high} h (reports are timed to the hour, "
+            "so only this range is known)"
+        )
+    assert expected in caption
+    assert why.format(low="0", high="0,4") in caption

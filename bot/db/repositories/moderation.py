@@ -66,7 +66,8 @@ class ModerationRepository:
         )
         return [Note(r["moderator_id"], r["body"], r["created_at"]) for r in rows]
 
-    async def ban(self, pseudonym: str, report_id: int, at: str) -> bool:
+    async def ban(self, pseudonym: str, report_id: int | None, at: str) -> bool:
+        """`report_id`: the case that led to it, or None for a ban by refusal tag."""
         changed = await self._db.execute(
             "INSERT OR IGNORE INTO banned_reporters (pseudonym, case_id, banned_at)"
             " VALUES (?, ?, ?)",

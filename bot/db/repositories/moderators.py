@@ -79,3 +79,11 @@ class ModeratorRepository:
             "SELECT pseudonym FROM username_index WHERE digest = ?", (digest,)
         )
         return row["pseudonym"] if row else None
+
+    async def user_pseudonyms(self, after: str, limit: int) -> list[str]:
+        """Users' pseudonyms in order, a batch at a time (to find whose tag is whose)."""
+        rows = await self._db.fetchall(
+            "SELECT pseudonym FROM users WHERE pseudonym > ? ORDER BY pseudonym LIMIT ?",
+            (after, limit),
+        )
+        return [r["pseudonym"] for r in rows]

@@ -14,9 +14,10 @@ Quick start::
 
 Python API (the contract other code relies on)
 ----------------------------------------------
-Lifecycle: ``BotApiEmulator(token, bot_username, flood_control, *, bot_first_name, clock)``,
-``await start(host, port)`` (port 0 = free port), ``base_url``, ``token``, ``bot_id``,
-``await stop()``, ``async with``.
+Lifecycle: ``BotApiEmulator(token, bot_username, flood_control, *, bot_first_name, clock,
+journal)``, ``await start(host, port, *, extend)`` (port 0 = free port; ``extend(app)`` adds
+routes to the same aiohttp app), ``base_url``, ``token``, ``bot_id``, ``await stop()``,
+``async with``.
 
 Users and chats: ``add_user`` (a private chat's id is the user id), ``add_group`` (a
 supergroup, negative id), ``block_chat``/``unblock_chat`` (sends then fail with 403).
@@ -27,7 +28,9 @@ User actions, each enqueues an Update and returns it: ``send_text`` (``/command`
 ``send_contact``, ``send_location``, ``send_sticker``, ``send_voice``, ``press_button``
 (asserts the inline button really exists), ``send_callback`` (unchecked, for forged data;
 a missing message becomes an InaccessibleMessage), ``press_reply_button`` (asserts the
-current reply keyboard has the button), ``inject_update``, ``enqueue_many`` (bulk, no copies).
+current reply keyboard has the button; ``phone_number=``/``location=`` answer a
+request_contact/request_location button as a client does), ``inject_update``,
+``enqueue_many`` (bulk, no copies).
 
 Inspection: ``bot_messages(chat_id)`` (live, current state), ``all_bot_messages`` (with
 ``_deleted``), ``user_messages``, ``sent_count`` (messages ever sent: the ``after`` to pass
@@ -35,7 +38,13 @@ next), ``reply_keyboard(chat_id)``, ``await wait_for_bot_message(chat_id, after=
 timeout=, predicate=)``, ``await wait_for_edit(chat_id, message_id, timeout=, since=)``,
 ``callback_answers``, ``calls`` (``(method, params)``), ``api_errors`` (every error answer),
 ``commands`` (keyed by ``(scope_type, language_code)``), ``pending_update_count``,
-``confirmed_offset``, ``files`` (the FileStore).
+``confirmed_offset``, ``files`` (the FileStore), ``chats()`` (every Chat object),
+``commands_for(chat_id, user_id, language_code)`` (the "/" menu a client would show,
+resolved over scopes and languages as Telegram documents).
+
+Live clients: with ``journal=True`` every change (new, edited and deleted messages, reply
+keyboards, chat actions, callback answers with text, new chats) is logged in order;
+``events(after)`` and ``await wait_for_events(after, timeout)`` read it (see journal.py).
 
 ``wait_for_bot_message`` indices count every message the bot ever sent to the chat, deleted
 ones included, so they never shift; take ``after=emu.sent_count(chat_id)`` *before* the
@@ -66,6 +75,9 @@ base64; ``methods`` is a list. Examples::
                                   "flood_control": true, "clear": false}
     GET  /_control/bot_messages?chat_id=1001
     GET  /_control/calls | callback_answers | commands | api_errors | pending_update_count
+    GET  /_control/chats
+    GET  /_control/commands_for?chat_id=-100500&user_id=1001
+    GET  /_control/wait_for_events?after=0&timeout=5
 
 Standalone: ``python -m bot.devtools.emulator --port 8081 --token 123456:TEST-TOKEN
 [--user 1001 ...] [--flood-control]`` prints the base URL and serves until interrupted.
@@ -77,7 +89,9 @@ captions up to 1024, HTML and MarkdownV2 parsed like tdlib (legacy Markdown loos
 callback_data 1-64 UTF-8 bytes, exactly one action per inline button, unknown chats,
 missing messages to edit/delete/reply to, "message is not modified", 20 MB getFile limit,
 50 MB uploads. Not modelled: inline mode, payments, webhooks, automatic url/mention
-entities in bot messages, cross-chat replies, admin rights (the bot may delete anything).
+entities in bot messages, cross-chat replies, admin rights (the bot may delete anything;
+no user is a group administrator, so administrator command scopes never apply), privacy
+mode in groups (the bot receives every group message).
 """
 
 from .core import BotApiEmulator

@@ -26,8 +26,10 @@ from .markup import is_inline, validate_reply_markup
 from .params import Params, Upload
 from .state import ChatState, Message, StoredMessage, World
 from .updates import UpdateQueue
+from .webhook import WebhookPusher, parse_webhook
 
 Handler = Callable[[Params], Any | Awaitable[Any]]
+ScopeKey = tuple[str, int | None, int | None]  # BotCommandScope type, chat_id, user_id
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -35,6 +37,10 @@ MAX_CALLBACK_ANSWER = 200
 CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
+)
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
 )
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
@@ -86,10 +92,15 @@ class BotApi:
         self.files = files
         self.updates = updates
         self.flood = flood
+        # By (scope type, language) as tests read them; the last scope of a type wins here.
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # By the full scope (type, chat, user) and language, as Telegram keeps them.
+        self.scoped_commands: dict[tuple[ScopeKey, str], list[dict[str, Any]]] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.open_callbacks: set[str] = set()
+        self.callback_origins: dict[str, tuple[int, int]] = {}  # query id -> (chat, user)
         self.closing = False
+        self.webhooks = WebhookPusher(updates)
         self._poll_generation = 0
         self._media_groups = itertools.count(13_000_000_000_000_001)
         self.handlers: dict[str, Handler] = {
@@ -102,6 +113,7 @@ class BotApi:
             "getMe": self.get_me,
             "getUpdates": self.get_updates,
             "deleteWebhook": self.delete_webhook,
+            "setWebhook": self.set_webhook,
             "getWebhookInfo": self.get_webhook_info,
             "setMyCommands": self.set_my_commands,
             "getMyCommands": self.get_my_commands,
@@ -122,6 +134,7 @@ class BotApi:
             "getFile": self.get_file,
             "sendChatAction": self.send_chat_action,
             "getChat": self.get_chat,
+            "getChatMember": self.get_chat_member,
             "logOut": trivially_ok,
             "close": trivially_ok,
         }
@@ -144,6 +157,8 @@ class BotApi:
 
     async def get_updates(self, p: Params) -> list[dict[str, Any]]:
         """Long polling: answer at once if updates are pending, else wait up to ``timeout``."""
+        if self.webhooks.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         offset = p.integer("offset") or 0
         limit = min(max(p.integer("limit") or 100, 1), 100)
         timeout = max(p.integer("timeout") or 0, 0)
@@ -167,22 +182,48 @@ class BotApi:
     def delete_webhook(self, p: Params) -> bool:
         if p.flag("drop_pending_updates"):
             self.updates.clear()
+        self.webhooks.set(None)
+        return True
+
+    def set_webhook(self, p: Params) -> bool:
+        hook = parse_webhook(
+            p.string("url"), p.string("secret_token"), p.integer("max_connections")
+        )
+        self.updates.set_allowed(p.json_value("allowed_updates"))
+        if p.flag("drop_pending_updates"):
+            self.updates.clear()
+        self._poll_generation += 1  # a long poll still waiting answers 409
+        self.webhooks.set(hook)
         return True
 
     def get_webhook_info(self, _p: Params) -> dict[str, Any]:
-        return {
-            "url": "",
+        hook = self.webhooks.webhook
+        info: dict[str, Any] = {
+            "url": hook.url if hook else "",
             "has_custom_certificate": False,
             "pending_update_count": len(self.updates),
         }
+        if hook is not None:
+            info["max_connections"] = hook.max_connections
+            if hook.last_error_date is not None:
+                info["last_error_date"] = hook.last_error_date
+                info["last_error_message"] = hook.last_error_message
+        return info
 
     # --- commands -----------------------------------------------------------------------
 
-    @staticmethod
-    def _commands_key(p: Params) -> tuple[str, str]:
+    def _scope(self, p: Params) -> ScopeKey:
         scope = p.json_value("scope") or {}
-        scope_type = scope.get("type", "default") if isinstance(scope, dict) else "default"
-        return scope_type, p.string("language_code") or ""
+        if not isinstance(scope, dict):
+            raise bad_request("can't parse BotCommandScope JSON object")
+        scope_type = str(scope.get("type", "default"))
+        chat_id = scope.get("chat_id")
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            chat_id = self.world.resolve(chat_id).chat_id
+        elif chat_id is not None:  # an unknown id is kept (Telegram would answer 400)
+            chat_id = _chat_key(chat_id)
+        user_id = scope.get("user_id")
+        return scope_type, chat_id, None if user_id is None else int(user_id)
 
     def set_my_commands(self, p: Params) -> bool:
         commands = p.json_value("commands")
@@ -195,19 +236,48 @@ class BotApi:
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description") or "") <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        key = self._commands_key(p)
+        scope, language = self._scope(p), p.string("language_code") or ""
         if commands:
-            self.commands[key] = [dict(c) for c in commands]
+            self.scoped_commands[scope, language] = [dict(c) for c in commands]
+            self.commands[scope[0], language] = [dict(c) for c in commands]
         else:
-            self.commands.pop(key, None)
+            self._forget_commands(scope, language)
         return True
 
     def get_my_commands(self, p: Params) -> list[dict[str, Any]]:
-        return self.commands.get(self._commands_key(p), [])
+        return self.scoped_commands.get((self._scope(p), p.string("language_code") or ""), [])
 
     def delete_my_commands(self, p: Params) -> bool:
-        self.commands.pop(self._commands_key(p), None)
+        self._forget_commands(self._scope(p), p.string("language_code") or "")
         return True
+
+    def _forget_commands(self, scope: ScopeKey, language: str) -> None:
+        self.scoped_commands.pop((scope, language), None)
+        self.commands.pop((scope[0], language), None)
+
+    def menu_for(self, state: ChatState, user_id: int | None, language: str) -> list[dict]:
+        """The first command list set, in the order the Bot API documents ("Determining list
+        of commands"). Nobody is a group administrator here, so those scopes never apply."""
+        chat = state.chat_id
+        if state.is_private:
+            scopes: list[ScopeKey] = [
+                ("chat", chat, None),
+                ("all_private_chats", None, None),
+                ("default", None, None),
+            ]
+        else:
+            scopes = [
+                ("chat_member", chat, user_id),
+                ("chat", chat, None),
+                ("all_group_chats", None, None),
+                ("default", None, None),
+            ]
+        for scope in scopes:
+            for code in dict.fromkeys((language, "")):
+                found = self.scoped_commands.get((scope, code))
+                if found is not None:
+                    return copy.deepcopy(found)
+        return []
 
     # --- sending helpers ----------------------------------------------------------------
 
@@ -220,6 +290,10 @@ class BotApi:
             raise forbidden("bot was blocked by the user")
         if state.chat["type"] == "channel" and not state.bot_is_admin:
             raise bad_request("need administrator rights in the channel chat")
+        if not state.is_private and state.bot_status in ("left", "kicked"):
+            raise forbidden(f"bot is not a member of the {state.chat['type']} chat")
+        if not state.is_private and state.bot_status == "restricted":
+            raise bad_request("not enough rights to send text messages to the chat")
         if counts:
             self.flood.check(state.chat_id, state.is_private)
         return state
@@ -303,7 +377,7 @@ class BotApi:
         if inline and markup and markup["inline_keyboard"]:
             message["reply_markup"] = markup
         if not inline:
-            _track_reply_keyboard(state, markup)
+            self._track_reply_keyboard(state, markup)
         return self.world.store(
             state, message, from_bot=True, reply_keyboard=None if inline else markup
         )
@@ -317,6 +391,15 @@ class BotApi:
         stored = self._emit(state, content, reply=reply, markup=markup)
         self.flood.record(state.chat_id, state.is_private)
         return stored
+
+    def _track_reply_keyboard(self, state: ChatState, markup: dict[str, Any] | None) -> None:
+        """Remember the reply keyboard a client would now show in this chat."""
+        if not markup:
+            return
+        if "keyboard" in markup:
+            self.world.set_reply_keyboard(state, markup)
+        elif markup.get("remove_keyboard"):
+            self.world.set_reply_keyboard(state, None)
 
     # --- send methods -------------------------------------------------------------------
 
@@ -429,9 +512,11 @@ class BotApi:
         return self._deliver(state, content, p).message
 
     def send_chat_action(self, p: Params) -> bool:
-        self._target(p, counts=False)
-        if p.string("action") not in CHAT_ACTIONS:
+        state = self._target(p, counts=False)
+        action = p.string("action")
+        if action not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
+        self.world.log("action", state.chat_id, action=action)
         return True
 
     # --- edits & deletes ----------------------------------------------------------------
@@ -471,8 +556,7 @@ class BotApi:
             else:
                 message.pop(key, None)
         message["edit_date"] = int(time.time())
-        stored.edit_count += 1
-        self.world.changed.notify()
+        self.world.edited(self.world.resolve(message["chat"]["id"]), stored)
         return message
 
     def edit_message_text(self, p: Params) -> Message:
@@ -506,11 +590,9 @@ class BotApi:
         message_id = p.integer("message_id")
         if message_id is None:
             raise bad_request("message identifier is not specified")
-        stored = state.live(message_id)
-        if stored is None:
+        if state.live(message_id) is None:
             raise bad_request("message to delete not found")
-        stored.deleted = True
-        self.world.changed.notify()
+        self.world.deleted(state, [message_id])
         return True
 
     def delete_messages(self, p: Params) -> bool:
@@ -519,11 +601,8 @@ class BotApi:
         ids = p.json_value("message_ids")
         if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
             raise bad_request("message_ids must contain 1-100 message identifiers")
-        for message_id in ids:
-            stored = state.live(int(message_id))
-            if stored is not None:
-                stored.deleted = True
-        self.world.changed.notify()
+        live = [int(m) for m in dict.fromkeys(ids) if state.live(int(m)) is not None]
+        self.world.deleted(state, live)
         return True
 
     # --- callbacks, files, chats ---------------------------------------------------------
@@ -538,6 +617,12 @@ class BotApi:
         if text and len(text) > MAX_CALLBACK_ANSWER:
             raise bad_request("MESSAGE_TOO_LONG")
         self.open_callbacks.discard(query_id)
+        origin = self.callback_origins.pop(query_id, None)
+        if origin is not None and text:
+            chat_id, user_id = origin
+            self.world.log(
+                "toast", chat_id, user_id=user_id, text=text, show_alert=p.flag("show_alert")
+            )
         self.callback_answers.append(
             {
                 "callback_query_id": query_id,
@@ -558,6 +643,18 @@ class BotApi:
             raise bad_request("file is too big")
         return stored.as_file()
 
+    def get_chat_member(self, p: Params) -> dict[str, Any]:
+        state = self.world.resolve(p.get("chat_id"))
+        user_id = p.integer("user_id", required=True)
+        if user_id == self.world.bot_user["id"]:
+            status = "member" if state.is_private else state.bot_status
+            return _member(self.world.bot_user, status)
+        user = self.world.users.get(user_id)
+        if user is None:
+            raise bad_request("user not found")
+        inside = (state.is_private and state.chat_id == user_id) or user_id in state.members
+        return _member(user, "member" if inside else "left")
+
     def get_chat(self, p: Params) -> dict[str, Any]:
         state = self.world.resolve(p.get("chat_id"))
         gifts = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")
@@ -569,11 +666,52 @@ class BotApi:
         }
 
 
-def _track_reply_keyboard(state: ChatState, markup: dict[str, Any] | None) -> None:
-    """Remember the reply keyboard a client would now show in this chat."""
-    if not markup:
-        return
-    if "keyboard" in markup:
-        state.reply_keyboard = markup
-    elif markup.get("remove_keyboard"):
-        state.reply_keyboard = None
+def _member(user: dict[str, Any], status: str) -> dict[str, Any]:
+    member: dict[str, Any] = {"user": user, "status": status}
+    if status == "administrator":
+        member |= {
+            "can_be_edited": False,
+            "is_anonymous": False,
+            "can_manage_chat": True,
+            "can_delete_messages": True,
+            "can_manage_video_chats": False,
+            "can_restrict_members": False,
+            "can_promote_members": False,
+            "can_change_info": False,
+            "can_invite_users": True,
+            "can_post_stories": False,
+            "can_edit_stories": False,
+            "can_delete_stories": False,
+            "can_send_welcome_messages": False,
+        }
+    elif status == "restricted":
+        member |= {
+            "is_member": True,
+            "can_send_messages": False,
+            "can_send_audios": False,
+            "can_send_documents": False,
+            "can_send_photos": False,
+            "can_send_videos": False,
+            "can_send_video_notes": False,
+            "can_send_voice_notes": False,
+            "can_send_polls": False,
+            "can_send_other_messages": False,
+            "can_add_web_page_previews": False,
+            "can_react_to_messages": False,
+            "can_edit_tag": False,
+            "can_change_info": False,
+            "can_invite_users": False,
+            "can_pin_messages": False,
+            "can_manage_topics": False,
+            "until_date": 0,
+        }
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
+
+
+def _chat_key(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

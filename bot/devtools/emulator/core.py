@@ -29,8 +29,9 @@ from .api import BotApi
 from .control import handle_control
 from .files import FileStore
 from .formatting import utf16_len
+from .journal import Event, Journal
 from .limits import Faults, FloodControl
-from .markup import button_texts, callback_datas
+from .markup import button_texts, callback_datas, reply_button
 from .params import Params, read_params
 from .state import ChatState, Message, World
 from .updates import Signal, UpdateQueue
@@ -82,6 +83,7 @@ class BotApiEmulator:
         *,
         bot_first_name: str = "Adal",
         clock: Callable[[], float] = time.monotonic,
+        journal: bool = False,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -93,6 +95,8 @@ class BotApiEmulator:
             "username": bot_username,
         }
         self.world = World(bot_user)
+        if journal:
+            self.world.journal = Journal()
         self.files = FileStore()
         self.updates = UpdateQueue()
         self.flood = FloodControl(clock, flood_control)
@@ -106,15 +110,27 @@ class BotApiEmulator:
 
     # --- lifecycle ----------------------------------------------------------------------
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        """Listen on ``host:port`` (0 picks a free port) and set :attr:`base_url`."""
+    async def start(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        extend: Callable[[web.Application], None] | None = None,
+    ) -> None:
+        """Listen on ``host:port`` (0 picks a free port) and set :attr:`base_url`.
+
+        ``extend`` may add routes of its own to the same application (the sandbox's page)."""
         app = web.Application(client_max_size=MAX_UPLOAD_BYTES + 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         app.router.add_route("*", "/_control/{action}", self._handle_control)
+        if extend is not None:
+            extend(app)
         loop = asyncio.get_running_loop()  # fresh signals bound to the serving loop
         self.updates.signal = Signal(loop)
         self.world.changed = Signal(loop)
+        if self.world.journal is not None:
+            self.world.journal.signal = Signal(loop)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -122,12 +138,16 @@ class BotApiEmulator:
         bound_port = self._runner.addresses[0][1]
         self.base_url = f"http://{host}:{bound_port}"
         self.api.closing = False
+        self.api.webhooks.start()
         logger.info("Bot API emulator listening on %s", self.base_url)
 
     async def stop(self) -> None:
         """Release pending long polls and shut the server down."""
         self.api.closing = True
+        await self.api.webhooks.stop()
         self.updates.signal.notify()
+        if self.world.journal is not None:
+            self.world.journal.signal.notify()  # live readers see `closing` and finish
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -192,6 +212,13 @@ class BotApiEmulator:
     ) -> dict[str, Any]:
         """Register a supergroup (negative id) the bot is a member (and admin) of."""
         return self.world.add_group(chat_id, title, list(member_ids))
+
+    def set_bot_status(self, chat_id: int, status: str) -> None:
+        """The bot's standing in a group: administrator (default), member, restricted, left
+        or kicked. Left and kicked refuse sends with 403, restricted with 400."""
+        if status not in ("administrator", "member", "restricted", "left", "kicked"):
+            raise ValueError(status)
+        self.world.state(chat_id).bot_status = status
 
     def block_chat(self, chat_id: int) -> None:
         """From now on sends to this chat fail with 403 like a user who blocked the bot."""
@@ -368,6 +395,7 @@ class BotApiEmulator:
             message = {"chat": chat, "message_id": message_id, "date": 0}
         query_id = f"{secrets.randbelow(10**9)}{next(self._query_ids):08d}"
         self.api.open_callbacks.add(query_id)
+        self.api.callback_origins[query_id] = (target, user_id)
         query = {
             "id": query_id,
             "from": copy.deepcopy(user),
@@ -377,14 +405,32 @@ class BotApiEmulator:
         }
         return self._enqueue({"callback_query": query})
 
-    def press_reply_button(self, user_id: int, text: str, *, chat_id: int | None = None) -> Update:
-        """Tap a button of the reply keyboard the bot last sent to this chat."""
+    def press_reply_button(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        phone_number: str | None = None,
+        location: tuple[float, float] | None = None,
+    ) -> Update:
+        """Tap a button of the reply keyboard the bot last sent to this chat.
+
+        A ``request_contact`` button sends the user's own contact when ``phone_number`` is
+        given, a ``request_location`` button a location when ``location`` is given, as a
+        client does after the user confirms; without them the button's text is sent."""
         state = self.world.state(user_id if chat_id is None else chat_id)
         texts = button_texts(state.reply_keyboard)
         if text not in texts:
             raise AssertionError(f"no reply button {text!r}; current keyboard: {texts}")
+        button = reply_button(state.reply_keyboard, text)
         if state.reply_keyboard and state.reply_keyboard.get("one_time_keyboard"):
-            state.reply_keyboard = None
+            self.world.set_reply_keyboard(state, None)
+        if button.get("request_contact") and phone_number is not None:
+            user = self.world.ensure_user(user_id)
+            return self.send_contact(user_id, phone_number, user.get("first_name", "Test"))
+        if button.get("request_location") and location is not None:
+            return self.send_location(user_id, *location)
         return self.send_text(user_id, text, chat_id=chat_id)
 
     def _absorb(self, update: Update) -> None:
@@ -415,6 +461,45 @@ class BotApiEmulator:
         self.updates.push_many(updates)
 
     # --- what the bot did ---------------------------------------------------------------
+
+    def chats(self) -> list[dict[str, Any]]:
+        """Every known chat's Chat object, private chats first, in the order they appeared."""
+        ordered = sorted(self.world.chats.values(), key=lambda s: not s.is_private)
+        return [copy.deepcopy(state.chat) for state in ordered]
+
+    def commands_for(
+        self, chat_id: int, user_id: int | None = None, language_code: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The command menu a Telegram client shows this user in this chat.
+
+        Telegram's documented order of scopes and languages (see ``BotApi.menu_for``);
+        ``language_code`` defaults to the user's app language."""
+        state = self.world.state(chat_id)
+        user_id = chat_id if user_id is None and state.is_private else user_id
+        if language_code is None and user_id is not None:
+            language_code = self.world.users.get(user_id, {}).get("language_code")
+        return self.api.menu_for(state, user_id, language_code or "")
+
+    def events(self, after: int = 0) -> list[dict[str, Any]] | None:
+        """Journal events after ``after`` (see journal.py); None if some were dropped."""
+        journal = self._journal()
+        found = journal.since(after)
+        return None if found is None else [event.as_dict() for event in found]
+
+    async def wait_for_events(
+        self,
+        after: int = 0,
+        timeout: float = 10.0,  # noqa: ASYNC109 - same contract as the other waits
+    ) -> list[dict[str, Any]] | None:
+        """Like :meth:`events`, waiting up to ``timeout`` for at least one (else [])."""
+        journal = self._journal()
+        found: list[Event] | None = await journal.wait(after, 0 if self.api.closing else timeout)
+        return None if found is None else [event.as_dict() for event in found]
+
+    def _journal(self) -> Journal:
+        if self.world.journal is None:
+            raise ValueError("the journal is off: create the emulator with journal=True")
+        return self.world.journal
 
     def _chat(self, chat_id: int) -> ChatState | None:
         return self.world.chats.get(chat_id)

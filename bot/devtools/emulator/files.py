@@ -99,7 +99,15 @@ class FileStore:
     def __init__(self) -> None:
         self._by_id: dict[str, StoredFile] = {}
         self._by_path: dict[str, StoredFile] = {}
-        self._counter = itertools.count(1)
+        self.counter = itertools.count(1)
+
+    def all(self) -> list[StoredFile]:
+        return list(self._by_id.values())
+
+    def put(self, stored: StoredFile) -> None:
+        """Keep an already built file (a restored snapshot)."""
+        self._by_id[stored.file_id] = stored
+        self._by_path[stored.file_path] = stored
 
     def get(self, file_id: str) -> StoredFile | None:
         return self._by_id.get(file_id)
@@ -116,7 +124,7 @@ class FileStore:
         unique_id: str | None = None,
         extension: str | None = None,
     ) -> StoredFile:
-        number = next(self._counter)
+        number = next(self.counter)
         directory, default_ext = _DIRECTORY[kind]
         stored = StoredFile(
             file_id=f"{_ID_PREFIX[kind]}{number:05d}{secrets.token_urlsafe(18)}",
@@ -126,8 +134,7 @@ class FileStore:
             file_path=f"{directory}/file_{number}.{extension or default_ext}",
             meta=dict(meta or {}),
         )
-        self._by_id[stored.file_id] = stored
-        self._by_path[stored.file_path] = stored
+        self.put(stored)
         return stored
 
     def add_photo(self, content: bytes) -> list[dict[str, Any]]:

@@ -111,3 +111,13 @@ def callback_datas(markup: dict[str, Any] | None) -> list[str]:
         for button in row
         if "callback_data" in button
     ]
+
+
+def reply_button(markup: dict[str, Any] | None, text: str) -> dict[str, Any]:
+    """The reply keyboard button with this text as a dict (plain strings become {"text"})."""
+    for row in (markup or {}).get("keyboard", []):
+        for button in row:
+            found = button if isinstance(button, dict) else {"text": button}
+            if found.get("text") == text:
+                return found
+    raise KeyError(text)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._errors import bad_request
+from .journal import Journal
 from .updates import Signal
 
 Message = dict[str, Any]
@@ -51,6 +52,8 @@ class ChatState:
     deactivated: bool = False  # the user deleted their account
     bot_is_admin: bool = True  # channels: may the bot post there
     members: set[int] = field(default_factory=set)
+    # The bot's own standing in a group: administrator, member, restricted, left or kicked.
+    bot_status: str = "administrator"
 
     @property
     def chat_id(self) -> int:
@@ -79,6 +82,12 @@ class World:
         self.users: dict[int, dict[str, Any]] = {}
         self.chats: dict[int, ChatState] = {}
         self.changed = Signal()  # bot sent/edited/deleted something
+        self.journal: Journal | None = None  # set when a live client wants every change
+
+    def log(self, kind: str, chat_id: int, **data: Any) -> None:
+        """Record a change for live clients (a no-op unless the journal is on)."""
+        if self.journal is not None:
+            self.journal.record(kind, chat_id, **data)
 
     # --- registration ---------------------------------------------------------------
 
@@ -102,6 +111,7 @@ class World:
         else:
             state.chat.clear()
             state.chat.update({**chat, "type": "private"})
+        self.log("chat", user_id)
         return copy.deepcopy(user)
 
     def ensure_user(self, user_id: int) -> dict[str, Any]:
@@ -122,6 +132,7 @@ class World:
         for member in member_ids:
             self.ensure_user(member)
             state.members.add(member)
+        self.log("chat", chat_id)
         return copy.deepcopy(state.chat)
 
     def add_channel(self, chat_id: int, title: str, bot_is_admin: bool) -> dict[str, Any]:
@@ -141,6 +152,7 @@ class World:
         if state is None:
             state = ChatState(chat=copy.deepcopy(chat))
             self.chats[chat_id] = state
+            self.log("chat", chat_id)
         return state
 
     # --- lookup ---------------------------------------------------------------------
@@ -198,4 +210,23 @@ class World:
         (state.bot_order if from_bot else state.user_order).append(message_id)
         if from_bot:
             self.changed.notify()
+        self.log("message", state.chat_id, message_id=message_id)
         return stored
+
+    def edited(self, state: ChatState, stored: StoredMessage) -> None:
+        stored.edit_count += 1
+        self.changed.notify()
+        self.log("edit", state.chat_id, message_id=int(stored.message["message_id"]))
+
+    def deleted(self, state: ChatState, message_ids: list[int]) -> None:
+        for message_id in message_ids:
+            state.messages[message_id].deleted = True
+        self.changed.notify()
+        if message_ids:
+            self.log("delete", state.chat_id, message_ids=message_ids)
+
+    def set_reply_keyboard(self, state: ChatState, markup: dict[str, Any] | None) -> None:
+        """What a client shows under the input field from now on (None: the normal one)."""
+        if state.reply_keyboard != markup:
+            state.reply_keyboard = markup
+            self.log("keyboard", state.chat_id)

@@ -76,6 +76,21 @@ class UpdateQueue:
     def __len__(self) -> int:
         return len(self._items)
 
+    @property
+    def next_id(self) -> int:
+        """The id the next new update gets."""
+        return self._next_id
+
+    def start_at(self, update_id: int) -> None:
+        """Hand out ids from ``update_id`` on (never lower than ids already handed out)."""
+        self._next_id = max(self._next_id, update_id)
+
+    def restore(self, items: list[Update], next_id: int, confirmed_offset: int) -> None:
+        """Put back a saved queue (see snapshot.py)."""
+        self._items = deque(sorted(items, key=lambda update: update["update_id"]))
+        self._next_id = next_id
+        self.confirmed_offset = confirmed_offset
+
     def is_allowed(self, update: Update) -> bool:
         kind = update_type(update)
         if self.allowed is None:

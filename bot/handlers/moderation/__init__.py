@@ -6,9 +6,11 @@ from aiogram import Router
 
 from bot.handlers.moderation import (
     admin,
+    audit,
     buttons,
     casefile,
     commands,
+    queue,
     refusals,
     reporting,
     typed,
@@ -19,7 +21,9 @@ def get_routers() -> list[Router]:
     return [
         admin.get_router(),
         reporting.get_router(),
+        queue.get_router(),
         casefile.get_router(),
+        audit.get_router(),
         commands.get_router(),
         buttons.get_router(),
         typed.get_router(),

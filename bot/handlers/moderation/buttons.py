@@ -15,18 +15,27 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, ForceReply, TelegramObject
 
+from bot.config import Settings
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.reports import Report
+from bot.delivery.cards import CardDesk
 from bot.handlers.moderation import acts
-from bot.handlers.moderation.access import polite_no, refuse
+from bot.handlers.moderation.access import FORGED, refuse_press, refused_press
 from bot.handlers.moderation.casefile import chat_key, open_case
 from bot.handlers.moderation.evidence import send_evidence
 from bot.handlers.moderation.states import ModInput
 from bot.handlers.replies import acknowledge
-from bot.services.moderation import InvalidActionError, ModerationService, NotAllowedError
+from bot.services.moderation import (
+    MAX_NOTE,
+    MAX_QUESTION,
+    MAX_REASON,
+    InvalidActionError,
+    ModerationService,
+    NotAllowedError,
+)
 from bot.services.reports import ReportService
 from bot.views.callbacks import ModAction, ModCallback
-from bot.views.cards import card_keyboard, status_keyboard
+from bot.views.cards import status_keyboard
 from bot.views.labels import status_label
 from bot.views.moderation import (
     ask_prompt,
@@ -75,10 +84,10 @@ class CardPress(BaseMiddleware):
         moderator = await moderation.moderator(pseudonym) if pseudonym else None
         try:
             report = await moderation.case_for(
-                moderator, callback_data.id, action=callback_data.action, actor_key=pseudonym
+                moderator, callback_data.id, action=callback_data.action, pseudonym=pseudonym
             )
-        except NotAllowedError:
-            await polite_no(event)
+        except NotAllowedError as refusal:
+            await refused_press(event, refusal)
             return None
         assert moderator is not None and pseudonym is not None
         if event.message is not None and callback_data.action != ModAction.OPEN:
@@ -95,7 +104,7 @@ async def take(
     try:
         reply = await acts.take(moderation, moderator, report)
     except InvalidActionError as exc:
-        await acknowledge(query, invalid_text(exc.reason), alert=True)
+        await acknowledge(query, invalid_text(exc), alert=True)
         return
     await acknowledge(query, reply)
 
@@ -105,10 +114,12 @@ async def status_picker(query: CallbackQuery, report: Report) -> None:
     await query.message.edit_reply_markup(reply_markup=status_keyboard(report))
 
 
-async def back_to_card(query: CallbackQuery, report: Report, reports: ReportService) -> None:
+async def back_to_card(
+    query: CallbackQuery, report: Report, cards: CardDesk, settings: Settings, pseudonym: str
+) -> None:
     await acknowledge(query)
-    evidence = (await reports.view(report)).evidence_count
-    await query.message.edit_reply_markup(reply_markup=card_keyboard(report, evidence))
+    key = chat_key(query.message.chat, settings, pseudonym)
+    await query.message.edit_reply_markup(reply_markup=await cards.keyboard(report.id, key))
 
 
 async def set_status(
@@ -122,40 +133,39 @@ async def set_status(
     wanted = callback_data.value
     # A rejection needs a reason and a duplicate needs the other case: ask for it first.
     if wanted == "rejected":
-        await _prompt(query, state, report, ModInput.reject_reason, reject_prompt)
+        prompt = reject_prompt(report.case_number, MAX_REASON)
+        await _prompt(query, state, report, ModInput.reject_reason, prompt)
         return
     if wanted == "duplicate":
-        await _prompt(query, state, report, ModInput.duplicate_of, duplicate_prompt)
+        prompt = duplicate_prompt(report.case_number)
+        await _prompt(query, state, report, ModInput.duplicate_of, prompt)
         return
     try:
         await acts.set_status(moderation, moderator, report, wanted)
     except InvalidActionError as exc:
-        await acknowledge(query, invalid_text(exc.reason), alert=True)
+        await acknowledge(query, invalid_text(exc), alert=True)
         return
     await acknowledge(query, status_label(wanted))
 
 
 async def ask(query: CallbackQuery, state: FSMContext, report: Report) -> None:
-    await _prompt(query, state, report, ModInput.question, ask_prompt)
+    prompt = ask_prompt(report.case_number, report.locale, MAX_QUESTION)
+    await _prompt(query, state, report, ModInput.question, prompt)
 
 
 async def note(query: CallbackQuery, state: FSMContext, report: Report) -> None:
-    await _prompt(query, state, report, ModInput.note, note_prompt)
+    await _prompt(query, state, report, ModInput.note, note_prompt(report.case_number, MAX_NOTE))
 
 
 async def _prompt(
-    query: CallbackQuery,
-    state: FSMContext,
-    report: Report,
-    target: State,
-    text: Callable[[str], str],
+    query: CallbackQuery, state: FSMContext, report: Report, target: State, text: str
 ) -> None:
     """The act needs a second message: ask for it with ForceReply, which also reaches a bot
     that keeps Telegram's privacy mode on in the group."""
     await acknowledge(query)
     await state.set_state(target)
     await state.update_data(mod_case=report.id)
-    await query.message.answer(text(report.case_number), reply_markup=ForceReply(selective=True))
+    await query.message.answer(text, reply_markup=ForceReply(selective=True))
 
 
 async def files(query: CallbackQuery, report: Report, reports: ReportService) -> None:
@@ -170,7 +180,7 @@ async def phone(
     try:
         number = await moderation.reveal_phone(moderator, report)
     except InvalidActionError as exc:
-        await acknowledge(query, invalid_text(exc.reason), alert=True)
+        await acknowledge(query, invalid_text(exc), alert=True)
         return
     await acknowledge(query, phone_text(number), alert=True)
 
@@ -182,4 +192,4 @@ async def task(query: CallbackQuery) -> None:
 async def forged(
     query: CallbackQuery, moderation: ModerationService, pseudonym: str | None
 ) -> None:
-    await refuse(query, moderation, pseudonym, "forged")
+    await refuse_press(query, moderation, pseudonym, FORGED)

@@ -1,10 +1,14 @@
-"""Reading cases: /queue with its pages, /case (the card, then the history), /audit."""
+"""One case in full: /case (and "open" from the queue) shows the card, then the history, in
+pages; the history's ◀️ ▶️ buttons turn them."""
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+import contextlib
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Chat, Message
+from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
@@ -12,21 +16,13 @@ from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.reports import Report
 from bot.delivery.cards import CardDesk
 from bot.delivery.names import ModeratorNames
-from bot.handlers.moderation.access import IsModerator
+from bot.handlers.moderation.access import IsModerator, refused_press
 from bot.handlers.replies import acknowledge
 from bot.services.moderation import GROUP_CHAT_KEY, ModerationService, NotAllowedError
-from bot.services.regions import region_from_text
 from bot.services.reports import ReportService
-from bot.services.risk_areas import get_area
-from bot.views.callbacks import QueueCallback
-from bot.views.moderation import (
-    AuditLine,
-    audit_text,
-    case_number_needed_text,
-    history_text,
-    no_such_case_text,
-    queue_view,
-)
+from bot.views.callbacks import PageAction, PageCallback
+from bot.views.history import history_pages, pages_keyboard
+from bot.views.moderation import case_number_needed_text, no_such_case_text
 
 STATUS_WORDS = {
     "received": "received",
@@ -43,73 +39,16 @@ STATUS_WORDS = {
 def get_router() -> Router:
     router = Router(name="moderation-casefile")
     mod = IsModerator()
-    router.message.register(queue, Command("queue"), mod)
-    router.callback_query.register(queue_page, QueueCallback.filter(), mod)
     router.message.register(case, Command("case"), mod)
-    router.message.register(audit, Command("audit"), mod)
+    router.callback_query.register(
+        history_page, PageCallback.filter(F.action == PageAction.HISTORY), mod
+    )
     return router
 
 
 def chat_key(chat: Chat, settings: Settings, pseudonym: str) -> str:
     """Whose chat a card copy lives in: the moderators' group, or this moderator's own."""
     return GROUP_CHAT_KEY if chat.id == settings.moderator_chat_id else pseudonym
-
-
-# The queue
-
-
-async def queue(
-    message: Message,
-    command: CommandObject,
-    moderator: Moderator,
-    moderation: ModerationService,
-    i18n: I18n,
-) -> None:
-    flt = QueueCallback(page=0)
-    for word in (command.args or "").lower().split():
-        if word in ("old", "oldest"):
-            flt.order = "old"
-        elif word in ("mine", "free"):
-            flt.who = word
-        elif word in STATUS_WORDS:
-            flt.status = STATUS_WORDS[word]
-        elif get_area(word) is not None:
-            flt.area = word
-        elif (region := region_from_text(word)) is not None:
-            flt.region = region.code
-    text, markup = await _queue_screen(flt, moderator, moderation, i18n.current_locale)
-    await message.answer(text, reply_markup=markup)
-
-
-async def queue_page(
-    query: CallbackQuery,
-    callback_data: QueueCallback,
-    moderator: Moderator,
-    moderation: ModerationService,
-    i18n: I18n,
-) -> None:
-    await acknowledge(query)
-    text, markup = await _queue_screen(callback_data, moderator, moderation, i18n.current_locale)
-    await query.message.edit_text(text, reply_markup=markup)
-
-
-async def _queue_screen(
-    flt: QueueCallback, moderator: Moderator, moderation: ModerationService, locale: str
-) -> tuple:
-    page = await moderation.queue(
-        moderator,
-        flt.page,
-        status=flt.status or None,
-        mine=flt.who == "mine",
-        unassigned=flt.who == "free",
-        region=flt.region or None,
-        area=flt.area or None,
-        newest_first=flt.order != "old",
-    )
-    return queue_view(page, flt, locale)
-
-
-# One case
 
 
 async def case_from_args(
@@ -126,12 +65,39 @@ async def case_from_args(
         return None, ""
     try:
         report = await moderation.case_by_number(
-            moderator, parts[0], action=command.command, actor_key=pseudonym
+            moderator, parts[0], action=command.command, pseudonym=pseudonym
         )
     except NotAllowedError:
         await message.reply(no_such_case_text())
         return None, ""
     return report, parts[1] if len(parts) > 1 else ""
+
+
+async def pressed_case(
+    query: CallbackQuery,
+    report_id: int,
+    moderation: ModerationService,
+    pseudonym: str | None,
+    action: str,
+) -> tuple[Moderator, Report] | None:
+    """The case a page button names, if the presser may see it (else refused and audited)."""
+    moderator = await moderation.moderator(pseudonym) if pseudonym else None
+    try:
+        report = await moderation.case_for(
+            moderator, report_id, action=action, pseudonym=pseudonym
+        )
+    except NotAllowedError as refusal:
+        await refused_press(query, refusal)
+        return None
+    assert moderator is not None
+    return moderator, report
+
+
+async def edit_in_place(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
+    """Turn a page: the same page pressed twice is no error."""
+    await acknowledge(query)
+    with contextlib.suppress(TelegramBadRequest):
+        await query.message.edit_text(text, reply_markup=markup)
 
 
 async def case(
@@ -141,6 +107,7 @@ async def case(
     moderation: ModerationService,
     reports: ReportService,
     cards: CardDesk,
+    names: ModeratorNames,
     settings: Settings,
     i18n: I18n,
     pseudonym: str,
@@ -149,7 +116,9 @@ async def case(
     if report is None:
         return
     key = chat_key(message.chat, settings, pseudonym)
-    await show_case(message.bot, message.chat.id, key, report, moderation, reports, cards, i18n)
+    await cards.show(message.bot, report.id, message.chat.id, key)
+    text, markup = await _history(message.bot, report, None, moderation, reports, names, i18n)
+    await message.bot.send_message(message.chat.id, text, reply_markup=markup)
 
 
 async def open_case(
@@ -158,6 +127,7 @@ async def open_case(
     reports: ReportService,
     moderation: ModerationService,
     cards: CardDesk,
+    names: ModeratorNames,
     settings: Settings,
     i18n: I18n,
     pseudonym: str,
@@ -165,50 +135,42 @@ async def open_case(
     """A case picked from the queue (a card button: the press is authorised like the others)."""
     await acknowledge(query)
     chat = query.message.chat
-    key = chat_key(chat, settings, pseudonym)
-    await show_case(query.bot, chat.id, key, report, moderation, reports, cards, i18n)
+    await cards.show(query.bot, report.id, chat.id, chat_key(chat, settings, pseudonym))
+    text, markup = await _history(query.bot, report, None, moderation, reports, names, i18n)
+    await query.bot.send_message(chat.id, text, reply_markup=markup)
 
 
-async def show_case(
-    bot: Bot,
-    chat_id: int,
-    key: str,
-    report: Report,
+async def history_page(
+    query: CallbackQuery,
+    callback_data: PageCallback,
     moderation: ModerationService,
     reports: ReportService,
-    cards: CardDesk,
-    i18n: I18n,
-) -> None:
-    """The card (a live copy, kept in step with the others), then the history."""
-    locale = i18n.current_locale
-    await cards.show(bot, report.id, chat_id, key)
-    history = history_text(
-        report, await reports.view(report), await moderation.notes(report), locale
-    )
-    if history:
-        await bot.send_message(chat_id, history)
-
-
-async def audit(
-    message: Message,
-    command: CommandObject,
-    moderator: Moderator,
-    moderation: ModerationService,
     names: ModeratorNames,
     i18n: I18n,
     pseudonym: str | None,
 ) -> None:
-    report, _rest = await case_from_args(message, command, moderator, moderation, pseudonym)
-    if report is None:
+    found = await pressed_case(query, callback_data.id, moderation, pseudonym, "history")
+    if found is None:
         return
-    lines = [
-        AuditLine(
-            entry.at,
-            await names.name(message.bot, entry.actor),
-            entry.action,
-            entry.old_value,
-            entry.new_value,
-        )
-        for entry in await moderation.audit_trail(report)
-    ]
-    await message.reply(audit_text(report.case_number, lines, i18n.current_locale))
+    _moderator, report = found
+    text, markup = await _history(
+        query.bot, report, callback_data.page, moderation, reports, names, i18n
+    )
+    await edit_in_place(query, text, markup)
+
+
+async def _history(
+    bot: Bot,
+    report: Report,
+    page: int | None,
+    moderation: ModerationService,
+    reports: ReportService,
+    names: ModeratorNames,
+    i18n: I18n,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of the history (None: the newest) and its buttons."""
+    notes = await moderation.notes(report)
+    authors = {n.moderator_id: await names.name(bot, n.moderator_id) or "" for n in notes}
+    pages = history_pages(report, await reports.view(report), notes, authors, i18n.current_locale)
+    page = len(pages) - 1 if page is None else max(0, min(page, len(pages) - 1))
+    return pages[page], pages_keyboard(PageAction.HISTORY, report.id, page, len(pages))

@@ -16,8 +16,24 @@ from bot.db.repositories.reports import Report
 from bot.handlers.moderation import acts
 from bot.handlers.moderation.access import IsModerator
 from bot.handlers.moderation.casefile import STATUS_WORDS, case_from_args
-from bot.services.moderation import InvalidActionError, ModerationService
-from bot.views.moderation import invalid_text, no_such_moderator_text, status_usage_text
+from bot.services.moderation import (
+    MAX_NOTE,
+    MAX_QUESTION,
+    MAX_REASON,
+    InvalidActionError,
+    ModerationService,
+)
+from bot.services.numbers import parse_row_id
+from bot.views.moderation import (
+    ask_usage_text,
+    assign_usage_text,
+    invalid_text,
+    no_such_moderator_text,
+    note_usage_text,
+    status_usage_text,
+)
+
+ME = ("me", "мне", "маған")
 
 CaseAct = Callable[[ModerationService, Moderator, Report, str], Awaitable[str]]
 
@@ -28,35 +44,46 @@ async def _status(
     word, _sep, comment = rest.partition(" ")
     new_status = STATUS_WORDS.get(word.lower())
     if new_status is None:
-        return status_usage_text()
+        return status_usage_text(MAX_REASON)
     return await acts.set_status(moderation, moderator, report, new_status, comment)
+
+
+def _with_text(act: CaseAct, usage: Callable[[], str]) -> CaseAct:
+    """An act that needs a text after the case number: without one, its usage."""
+
+    async def run(
+        moderation: ModerationService, moderator: Moderator, report: Report, rest: str
+    ) -> str:
+        if not rest.strip():
+            return usage()
+        return await act(moderation, moderator, report, rest)
+
+    return run
 
 
 async def _assign(
     moderation: ModerationService, moderator: Moderator, report: Report, rest: str
 ) -> str:
-    target = await _moderator_named(rest, moderator, moderation)
+    ref = rest.strip()
+    if not ref or ref.lower() in ME:
+        target: Moderator | None = moderator
+    elif ref.startswith("@"):
+        found = await moderation.pseudonym_for_username(ref)
+        target = await moderation.moderator(found) if found else None
+    else:
+        number = parse_row_id(ref)
+        if number is None:  # «²», «1.5», twenty digits, a name without «@»
+            return assign_usage_text()
+        target = await moderation.moderator_by_id(number)
     if target is None:
         return no_such_moderator_text()
     return await acts.assign(moderation, moderator, report, target)
 
 
-async def _moderator_named(
-    ref: str, me: Moderator, moderation: ModerationService
-) -> Moderator | None:
-    ref = ref.strip().lstrip("#")
-    if ref.lower() in ("me", "мне", "маған", ""):
-        return me
-    if ref.isdigit():
-        return await moderation.moderator_by_id(int(ref))
-    found = await moderation.pseudonym_for_username(ref)
-    return await moderation.moderator(found) if found else None
-
-
 ACTS: dict[str, CaseAct] = {
     "status": _status,
-    "ask": acts.ask,
-    "note": acts.note,
+    "ask": _with_text(acts.ask, lambda: ask_usage_text(MAX_QUESTION)),
+    "note": _with_text(acts.note, lambda: note_usage_text(MAX_NOTE)),
     "assign": _assign,
     "ban": acts.ban,
     "unban": acts.unban,
@@ -82,5 +109,5 @@ async def on_case(
     try:
         reply = await ACTS[command.command](moderation, moderator, report, rest)
     except InvalidActionError as exc:
-        reply = invalid_text(exc.reason)
+        reply = invalid_text(exc)
     await message.reply(reply)

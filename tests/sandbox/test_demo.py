@@ -1,0 +1,80 @@
+"""``--demo`` data: filed and moderated through the services, made up, in both languages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.db.connection import Database
+from bot.devtools.sandbox import demo, runner
+from bot.devtools.sandbox.people import GROUP_ID
+
+SUPERADMIN, MODERATOR = 7_000_000_004, 7_000_000_003
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def staffed(settings: Settings) -> Settings:
+    return settings.model_copy(update={"admin_ids": (SUPERADMIN,), "moderator_chat_id": GROUP_ID})
+
+
+async def test_the_demo_cases_look_like_months_of_real_work(
+    staffed: Settings, db: Database
+) -> None:
+    await runner.make_moderator(staffed, db, MODERATOR, SUPERADMIN)
+    photos: list[bytes] = []
+
+    def photo(content: bytes) -> str:
+        photos.append(content)
+        return f"demo-photo-{len(photos)}"
+
+    seeded = await demo.seed(staffed, db, photo, moderator_id=MODERATOR, now=NOW, count=14)
+    rows = await db.fetchall(
+        "SELECT case_number, region, area, status, anonymity, reporter, locale, description,"
+        " created_at, assignee FROM reports ORDER BY id"
+    )
+    assert seeded.reports == len(rows) == 14
+    assert {r["locale"] for r in rows} == {"kk", "ru"}
+    assert len({r["status"] for r in rows}) >= 4
+    assert len({r["area"] for r in rows}) >= 5
+    assert all(
+        demo.DEMO_MARK[0] in r["description"] or demo.DEMO_MARK[1] in r["description"]
+        for r in rows
+    )
+    assert all((r["anonymity"] == "anonymous") == (r["reporter"] is None) for r in rows)
+    created = sorted(datetime.fromisoformat(r["created_at"]) for r in rows)
+    assert created[-1] <= NOW and created[-1] - created[0] > timedelta(days=20)
+    taken = [r for r in rows if r["status"] != "received"]
+    assert taken and all(r["assignee"] is not None for r in taken)
+    assert photos and all(p.startswith(b"\xff\xd8") for p in photos)  # JPEG pictures
+    evidence = await db.fetchone("SELECT COUNT(*) AS n FROM report_evidence")
+    assert evidence["n"] == len(photos)
+    assert sorted(seeded.reporter_ids) == sorted(set(seeded.reporter_ids))
+    assert set(seeded.reporter_locales.values()) <= {"kk", "ru"}
+    cards = await db.fetchone("SELECT COUNT(*) AS n FROM outbox")
+    assert cards["n"] >= 1  # the freshest open cases are announced to the group
+
+
+def test_the_plan_is_generated_the_same_way_every_time() -> None:
+    import random
+
+    first = demo.plans(random.Random(demo.SEED), NOW)
+    second = demo.plans(random.Random(demo.SEED), NOW)
+    assert first == second
+    assert [p.filed for p in first] == sorted(p.filed for p in first)
+    recent = [p for p in first if NOW - p.filed < timedelta(days=30)]
+    assert len(recent) >= len(first) // 4  # a month's /stats has something to show
+
+
+async def test_runner_keeps_update_ids_going_and_the_key_in_its_folder(
+    db: Database, tmp_path: Path
+) -> None:
+    assert await runner.next_update_id(db) == 1
+    await db.execute("INSERT INTO inbox (update_id, chat_key, payload) VALUES (57, NULL, NULL)")
+    assert await runner.next_update_id(db) == 58
+    key = runner.secret_key(tmp_path / "sb")
+    assert runner.secret_key(tmp_path / "sb") == key
+    assert (tmp_path / "sb" / runner.SECRET_FILE).stat().st_mode & 0o777 == 0o600
