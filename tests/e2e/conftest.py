@@ -151,4 +151,3 @@ async def bot_process(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator
     yield process
     if process.proc is not None and process.proc.poll() is None:
         process.kill()
-
