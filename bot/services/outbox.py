@@ -367,16 +367,16 @@ class Outbox:
             payload = json.loads(self._keyring.unseal(item.payload, b"outbox"))
         except Exception as exc:  # e.g. sealed under an old SECRET_KEY: it can never be sent
             log.warning("outbox %s unreadable (%s), dropped", item.id, type(exc).__name__)
-            await self._repo.drop(item, "failed", "unreadable")
+            await self._repo.discard(item, "failed", "unreadable")
             return Outcome.FAILED
         try:
             receipt = await send(item.recipient, payload)
         except RecipientGoneError:
             log.info("outbox %s: recipient gone, dropped", item.id)
-            await self._repo.drop(item, "gone")
+            await self._repo.discard(item, "gone")
             return Outcome.GONE
         except NotWantedError:
-            await self._repo.drop(item, "skipped")
+            await self._repo.discard(item, "skipped")
             return Outcome.SKIPPED
         except RetryLaterError as exc:
             # Telegram asked us to wait: not the message's fault, so it costs no attempt.
@@ -401,7 +401,7 @@ class Outbox:
             seconds = min(URGENT_BACKOFF_CAP, 2.0 * 2**item.attempts)
         elif item.attempts + 1 >= MAX_ATTEMPTS:
             log.warning("outbox %s dropped after %d attempts", item.id, item.attempts + 1)
-            await self._repo.drop(item, "failed", reason)
+            await self._repo.discard(item, "failed", reason)
             return
         else:
             seconds = FIRST_BACKOFF * 2**item.attempts

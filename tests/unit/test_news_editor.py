@@ -4,6 +4,7 @@ checks where things are typed, the preview exactly as readers see it, publish no
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from bot.db.repositories.news import NewsRepository
 from bot.services.dates import to_db
 from bot.services.news_text import visible_length
 from bot.views.callbacks import NewsAction, NewsCallback
-from bot.views.news import item_message
+from bot.views.news import item_message, rendered_lengths
 from bot.views.news_editor import channel_error_text, input_error_text
 from bot.views.subscriptions import REGION_CODES
 from tests import updates as u
@@ -196,7 +197,7 @@ async def test_bad_input_is_caught_at_its_step(
     assert item is not None and item.body_kk is None  # nothing bad was stored
 
 
-async def test_a_photo_needs_a_caption_that_fits(chat: Chat, i18n: I18n) -> None:
+async def test_a_photo_needs_a_caption_that_fits(chat: Chat, i18n: I18n, db: Database) -> None:
     editor = await team(chat)
     shown = sent(await chat.send(u.text(editor, "/news")))[-1]
     shown = sent(await chat.send(u.callback(editor, button(shown, NewsAction.REGIONS_DONE))))[-1]
@@ -208,7 +209,12 @@ async def test_a_photo_needs_a_caption_that_fits(chat: Chat, i18n: I18n) -> None
         editor, photo=[{"file_id": "PH", "file_unique_id": "p", "width": 9, "height": 9}]
     )
     replies = await chat.texts(photo)
-    assert replies[0] == render(i18n, lambda: input_error_text("caption_long", 1634), "kk")
+    item = await NewsRepository(db).item(1)
+    assert item is not None and item.photo is None  # refused: nothing stored
+    with_photo = dataclasses.replace(item, photo="PH")
+    longest = max(rendered_lengths(with_photo).values())
+    assert longest > 1024
+    assert replies[0] == render(i18n, lambda: input_error_text("caption_long", longest), "kk")
     sticker = await chat.texts(u.sticker(editor))
     assert sticker == [translate(i18n, "Please send a photo, or tap «Skip ➡️».", "kk")]
 

@@ -115,7 +115,10 @@ class OutboxRepository:
         elif item.job is not None:
             await self._count(item.job, "sent")
 
-    async def drop(self, item: OutboxItem, outcome: str = "failed", reason: str = "") -> None:
+    async def drop(self, item_id: int) -> None:
+        await self._db.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
+
+    async def discard(self, item: OutboxItem, outcome: str = "failed", reason: str = "") -> None:
         """Delete a message that will not be sent; its job counts why (failed with the
         reason, gone, or skipped), in the same transaction."""
         async with self._db.transaction():
