@@ -16,6 +16,9 @@ from bot.db.repositories.inbox import InboxRepository
 from bot.factory import Services, create_bot, create_dispatcher, create_services
 from bot.i18n import create_i18n
 from bot.intake.durable import DurableIntake
+from bot.middlewares.budget import CountSends
+from bot.news_jobs import add_news_jobs
+from bot.news_jobs import catch_up as news_catch_up
 from bot.scheduler import catch_up, create_scheduler
 from bot.services.dates import utc_now
 
@@ -65,6 +68,8 @@ async def run_bot(
     bot = create_bot(settings)
     outbox_bot = create_bot(settings, retry=False)
     services = create_services(settings, db, keyring)
+    # Replies to people count against the same per-second budget as the outbox's messages.
+    bot.session.middleware(CountSends(services.outbox.budget))
     dispatcher = create_dispatcher(
         settings=settings,
         db=db,
@@ -95,7 +100,9 @@ async def run_bot(
         outbox = asyncio.create_task(services.outbox.run(stop))
         storage = asyncio.create_task(watch_storage(db, stop))
         await catch_up(services.reminders, settings.timezone, utc_now())
+        await news_catch_up(services)
         scheduler = create_scheduler(services.reminders, settings.timezone)
+        add_news_jobs(scheduler, services, settings.feed_check_minutes)
         scheduler.start()
         try:
             await intake.run(stop)

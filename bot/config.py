@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,6 +42,14 @@ class Settings(BaseSettings):
     code_check_seconds: float = Field(default=1.0, ge=0, le=10)
     # Messages per second the outbox sends at most, across all chats (Telegram allows ~30).
     outbox_rate: float = Field(default=25.0, gt=0, le=1000)
+    # Optional Telegram channels for news, by region: KZ-27=-1001234567890,*=-1009876543210
+    # ('*': the channel for news of all of Kazakhstan). The bot must be an admin there.
+    news_channels: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)
+    # When digests go out, Asia/Almaty (or TIMEZONE) time.
+    news_morning_at: time = time(8, 0)
+    news_evening_at: time = time(19, 0)
+    # How often registered RSS/Atom feeds are read.
+    feed_check_minutes: int = Field(default=15, ge=1, le=1440)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -50,6 +59,24 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return (value,)
         return value
+
+    @field_validator("news_channels", mode="before")
+    @classmethod
+    def _channels(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        from bot.services.regions import get_region
+
+        found: dict[str, int] = {}
+        for part in value.replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            region, sep, chat = part.partition("=")
+            region = region.strip().upper() if region.strip() != "*" else "*"
+            if not sep or (region != "*" and get_region(region) is None):
+                raise ValueError("expected REGION=channel id pairs")
+            found[region] = int(chat.strip())
+        return found
 
     @field_validator("bot_token", "secret_key", "telegram_api_base", mode="before")
     @classmethod

@@ -37,6 +37,13 @@ SETTING_HINTS = {
     "moderator_chat_id": __("it must be a chat id, a whole number such as -1001234567890"),
     "code_check_seconds": __("it must be a number of seconds from 0 to 10"),
     "outbox_rate": __("it must be a number of messages per second, above 0 and at most 1000"),
+    "news_channels": __(
+        "it must be pairs REGION=channel id separated by commas, such as "
+        "KZ-27=-1001234567890,*=-1009876543210 (* for news of all of Kazakhstan)"
+    ),
+    "news_morning_at": __("it must be a time of day such as 08:00"),
+    "news_evening_at": __("it must be a time of day such as 19:00"),
+    "feed_check_minutes": __("it must be a whole number of minutes from 1 to 1440"),
 }
 MIGRATION_EDITED = __(
     "Migration {file} was changed after it had been applied. Restore the original file; "

@@ -24,16 +24,19 @@ from bot.db.connection import Database
 from bot.db.fsm_storage import SQLiteStorage
 from bot.db.health import StorageAlarm
 from bot.db.repositories.audit import AuditRepository
+from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.db.repositories.drafts import DraftRepository
 from bot.db.repositories.limits import LimitRepository
 from bot.db.repositories.moderation import ModerationRepository
 from bot.db.repositories.moderators import ModeratorRepository
+from bot.db.repositories.news import NewsRepository
 from bot.db.repositories.outbox import OutboxRepository
 from bot.db.repositories.reporting import ReportingRepository
 from bot.db.repositories.reports import ReportRepository
 from bot.db.repositories.users import UserRepository
 from bot.delivery.cards import CardDesk
 from bot.delivery.names import ModeratorNames
+from bot.delivery.news import NewsDelivery
 from bot.delivery.sender import TelegramSender
 from bot.handlers import get_routers
 from bot.handlers.fallback import HintThrottle
@@ -41,15 +44,21 @@ from bot.middlewares.held import HeldReplies, HeldRepliesMiddleware
 from bot.middlewares.identity import IdentityMiddleware, UsernameIndex
 from bot.middlewares.locale import StoredLocaleMiddleware
 from bot.middlewares.retry import RetryMiddleware
+from bot.services.broadcasts import Broadcasts
+from bot.services.digests import Digests
 from bot.services.drafts import DraftService
+from bot.services.feeds import Feeds
 from bot.services.limits import Limits
 from bot.services.locales import SUPPORTED_LOCALES
 from bot.services.moderation import ModerationService, ModeratorAlerts
+from bot.services.news import NewsService
 from bot.services.outbox import Outbox
 from bot.services.reminders import Reminders
 from bot.services.reporting import ReportingService
 from bot.services.reports import ReportService
+from bot.services.subscriptions import Subscriptions
 from bot.services.users import UserService
+from bot.views.news import rendered_lengths
 
 COMMANDS = (
     ("start", __("Main menu")),
@@ -57,6 +66,8 @@ COMMANDS = (
     ("mytips", __("My reports")),
     ("check", __("Check a report by its secret code")),
     ("help", __("How to use the bot")),
+    ("subscribe", __("Subscribe to regional news")),
+    ("subscriptions", __("My news subscription")),
     ("language", __("Change the language")),
     ("region", __("Change your region")),
     ("privacy", __("What the bot stores about you")),
@@ -103,6 +114,11 @@ class Services:
     moderation: ModerationService
     reporting: ReportingService
     reminders: Reminders
+    broadcasts: Broadcasts
+    news: NewsService
+    subscriptions: Subscriptions
+    digests: Digests
+    feeds: Feeds
     storage_alarm: StorageAlarm
 
 
@@ -139,6 +155,30 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         keyring=keyring,
         admin_ids=settings.admin_ids,
     )
+    news_repo = NewsRepository(db)
+    broadcast_repo = BroadcastRepository(db)
+    broadcasts = Broadcasts(db, broadcast_repo, outbox)
+    news = NewsService(
+        db=db,
+        repo=news_repo,
+        users=users,
+        outbox=outbox,
+        broadcasts=broadcasts,
+        measure=rendered_lengths,
+        admin_ids=settings.admin_ids,
+        channels=settings.news_channels,
+    )
+    digests = Digests(
+        db,
+        news_repo,
+        broadcast_repo,
+        broadcasts,
+        tz=settings.timezone,
+        slots={"morning": settings.news_morning_at, "evening": settings.news_evening_at},
+    )
+    feeds = Feeds(
+        db=db, repo=news_repo, outbox=outbox, keyring=keyring, editors_for=news.editors_for
+    )
     return Services(
         users=users,
         drafts=drafts,
@@ -148,6 +188,11 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         moderation=moderation,
         reporting=ReportingService(ReportingRepository(db)),
         reminders=Reminders(db, moderators, outbox),
+        broadcasts=broadcasts,
+        news=news,
+        subscriptions=Subscriptions(db, news_repo, broadcast_repo),
+        digests=digests,
+        feeds=feeds,
         storage_alarm=storage_alarm,
     )
 
@@ -181,6 +226,13 @@ def create_dispatcher(
                 group_chat_id=settings.moderator_chat_id,
                 group_locale=settings.group_locale,
                 default_locale=settings.default_locale,
+                news=NewsDelivery(
+                    repo=NewsRepository(db),
+                    subscriptions=services.subscriptions,
+                    broadcasts=services.broadcasts,
+                    outbox=services.outbox,
+                    i18n=i18n,
+                ),
             )
         )
     dispatcher = Dispatcher(
@@ -196,6 +248,11 @@ def create_dispatcher(
         cards=cards,
         names=names,
         hint_throttle=HintThrottle(),
+        news=services.news,
+        subscriptions=services.subscriptions,
+        digests=services.digests,
+        broadcasts=services.broadcasts,
+        feeds_service=services.feeds,
         storage_alarm=services.storage_alarm,
         held_replies=HeldReplies(),
     )

@@ -57,6 +57,8 @@ from bot.i18n import create_i18n
 from bot.services import outbox as outbox_pacing
 from bot.services.dates import format_day
 from bot.services.refusals import TAG_LABEL, shown_tag
+from bot.views.callbacks import SubAction, SubCallback
+from bot.views.subscriptions import REGION_CODES
 from tests import updates as u
 from tests.fake_session import FakeBot, FakeSession
 from tests.report_paths import BEFORE, PATHS, Walk, walk
@@ -177,6 +179,12 @@ STICKER = {
 }
 
 
+def _sub(action: SubAction, **fields: Any) -> str:
+    """A subscription button as drawn for a person of West Kazakhstan, every topic."""
+    mask = 1 << REGION_CODES.index("KZ-27")
+    return SubCallback(action=action, r=mask, t=-1, **fields).pack()
+
+
 def quick_report(anonymity: str) -> list[Step]:
     """A whole report typed quickly, not shown: its screens are the same as the first one's."""
     return [
@@ -210,7 +218,13 @@ SCENARIO: Scenario = [
     Section("Menu, help and unexpected input"),
     Step(CITIZEN, TapReply("❓"), "Taps Help"),
     Step(CITIZEN, Say("/privacy"), "Sends /privacy"),
-    Step(CITIZEN, TapReply("📰"), "Taps News subscriptions"),
+    Step(CITIZEN, TapReply("📰"), "Taps News subscriptions: their region is preselected"),
+    Step(CITIZEN, Tap(_sub(SubAction.REGIONS_DONE)), "Keeps their region: Next"),
+    Step(CITIZEN, Tap(_sub(SubAction.TOPICS_DONE)), "Keeps all topics: Next"),
+    Step(CITIZEN, Tap(_sub(SubAction.FREQUENCY, v="daily")), "Chooses a daily digest"),
+    Step(CITIZEN, Tap(_sub(SubAction.SLOT, v="evening", f="daily")), "Chooses the evening"),
+    Step(CITIZEN, Say("/unsubscribe"), "Sends /unsubscribe"),
+    Step(CITIZEN, Tap(SubCallback(action=SubAction.STOP_YES).pack()), "Confirms"),
     Step(CITIZEN, TapReply("🤝"), "Taps Become a volunteer"),
     Step(CITIZEN, Say({"kk": "Сәлеметсіз бе", "ru": "Здравствуйте"}), "Types a greeting"),
     Step(CITIZEN, Send("sticker", STICKER), "Sends a sticker"),

@@ -89,6 +89,15 @@ class Database:
         async with self._lock:
             return int((await self._run(sql, params)).lastrowid or 0)
 
+    async def _run_many(self, sql: str, rows: list[Params]) -> None:
+        """Many rows in one call to SQLite (tests wrap it to inject faults, like `_run`)."""
+        await self.conn.executemany(sql, rows)
+
+    async def insert_many(self, sql: str, rows: list[Params]) -> None:
+        """One statement for many rows, in the caller's transaction (or its own)."""
+        async with self.transaction():
+            await self._run_many(sql, rows)
+
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction():
             for params in rows:

@@ -13,6 +13,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.utils.i18n import I18n
 
+from bot.delivery import news
 from bot.delivery.cards import CardDesk
 from bot.domain import CARDS_RECIPIENT, DIRECT_PREFIX, GROUP_RECIPIENT
 from bot.services.moderation import GROUP_CHAT_KEY
@@ -36,7 +37,9 @@ class TelegramSender:
         group_chat_id: int | None,
         group_locale: str,
         default_locale: str,
+        news: news.NewsDelivery | None = None,
     ) -> None:
+        self._news = news
         self._bot = bot
         self._users = users
         self._i18n = i18n
@@ -66,7 +69,11 @@ class TelegramSender:
         if recipient.startswith(DIRECT_PREFIX):
             await self._confirm(payload)
             return None
+        if kind == "news_channel" and self._news is not None:
+            return await self._news.channel(self._bot, recipient, payload)
         chat_id, locale = await self._chat_of(recipient)
+        if kind in news.KINDS and self._news is not None:
+            return await self._news.to_person(self._bot, recipient, chat_id, locale, payload)
         if kind == "card":
             chat_key = GROUP_CHAT_KEY if recipient == GROUP_RECIPIENT else recipient
             return await self._cards.post(self._bot, int(payload["report_id"]), chat_id, chat_key)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import common, errors, fallback, menu, moderation, onboarding, report
+from bot.handlers import common, errors, fallback, menu, moderation, news, onboarding, report
 from bot.handlers.places import PrivateChat, PrivateOrModeratorsChat
 
 
@@ -28,6 +28,7 @@ def get_routers() -> list[Router]:
         onboarding.get_router(),
         menu.get_router(),
         *report.get_routers(),
+        *news.get_routers(),
         fallback.get_router(),  # last: whatever nobody else handled still gets an answer
     )
     return [errors.get_router(), staff, citizens]

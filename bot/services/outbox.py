@@ -10,15 +10,24 @@ the same transaction that deletes the row, so a crash cannot record one without 
 
 Delivery is at least once: a crash while a request is in flight may repeat that one message.
 Where repeating must be harmless (the confirmation of a filed report), the sender edits a
-known message instead of sending a new one.
+known message instead of sending a new one. Messages go one at a time, so at most one is in
+flight when the process dies.
+
+Broadcasts (news to thousands, digests) are rows like any other, with a `job`: each row's fate
+(sent, failed with the reason, gone, skipped) is counted on its job in the transaction that
+deletes the row, so progress never disagrees with the queue, also across a crash. The overall
+rate is shared with the handlers' immediate replies (`SendBudget`): a reply to a person is
+never held back, and the outbox leaves room for it in the same second.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from enum import Enum, auto
 from typing import Any
@@ -35,11 +44,19 @@ MAX_ATTEMPTS = 8  # then a notification is dropped (a confirmation never is)
 DEFAULT_RATE = 25.0  # messages per second, under Telegram's ~30
 PER_CHAT_INTERVAL = 1.0  # Telegram: about one message per second in one chat
 URGENT_BACKOFF_CAP = 300.0
+CATCH_UP = 0.25  # seconds of slow sends the pacing may make up for
+# Broadcast messages on their way at once: Telegram answers in 50-150 ms from Kazakhstan, so
+# one at a time could not keep 25/s. It is also the most a crash can repeat (at least once).
+BULK_IN_FLIGHT = 2
 FIRST_BACKOFF = 10.0  # seconds before the first retry of a notification; doubles each time
 
 
 class RecipientGoneError(Exception):
     """The user blocked the bot or deleted the account: stop writing to them."""
+
+
+class NotWantedError(Exception):
+    """The recipient no longer wants this (unsubscribed meanwhile): drop it, count it skipped."""
 
 
 class RetryLaterError(Exception):
@@ -60,10 +77,49 @@ class Outcome(Enum):
     THROTTLED = auto()
     FAILED = auto()
     BUSY = auto()  # being sent by another caller right now, or the outbox is paused
+    SKIPPED = auto()
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a send failed, in words safe to store: Telegram's own description (it never quotes
+    the message) or the error's type."""
+    message = getattr(exc, "message", None)
+    return (str(message) if message else type(exc).__name__)[:120]
+
+
+class SendBudget:
+    """Messages this process sent to Telegram in the last second, whoever sent them.
+
+    Handlers' replies are noted and never wait; the outbox waits for a free slot, so replies
+    and a broadcast together stay under the rate and a person is not the one who gets a 429.
+    """
+
+    def __init__(self, rate: float, window: float = 1.0) -> None:
+        self._limit = rate if rate > 0 else float("inf")
+        self._window = window
+        self._stamps: deque[float] = deque()
+
+    def note(self) -> float:
+        at = asyncio.get_running_loop().time()
+        self._stamps.append(at)
+        return at
+
+    def forget(self, at: float) -> None:
+        """A send that turned out not to be a message (a 403): it used no slot."""
+        with contextlib.suppress(ValueError):
+            self._stamps.remove(at)
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more message fits in the window."""
+        while self._stamps and self._stamps[0] <= now - self._window:
+            self._stamps.popleft()
+        if len(self._stamps) < self._limit:
+            return 0.0
+        return self._stamps[0] + self._window - now
 
 
 class Outbox:
@@ -82,11 +138,16 @@ class Outbox:
         self._keyring = keyring
         self._now = now
         self._interval = 1 / rate if rate > 0 else 0.0
+        self.budget = SendBudget(rate)
+        self._next_slot = 0.0
+        self._slot_lock = asyncio.Lock()
         self._per_chat_interval = per_chat_interval
         self._alarm = alarm or StorageAlarm()
         self._send: Send | None = None
         self.wakeup = asyncio.Event()
-        self._preempt = False  # an urgent message arrived: refetch before the next bulk one
+        # The most urgent priority queued since this round began: a round of less urgent
+        # messages stops for it (a notification overtakes a broadcast, a confirmation both).
+        self._preempt: int | None = None
         self._inflight: set[int] = set()
         self._resume_at: datetime | None = None  # Telegram asked us not to send before this
         # When each recipient last got a message: kept across rounds, so that a message
@@ -111,15 +172,43 @@ class Outbox:
         *,
         priority: Priority = Priority.NORMAL,
         dedupe: str | None = None,
+        job: int | None = None,
+        not_before: datetime | None = None,
     ) -> int:
         """Queue a message; inside a transaction it commits (or rolls back) with it."""
         item_id = await self._repo.add(
-            recipient, self._seal(payload), to_db(self._now()), int(priority), dedupe
+            recipient,
+            self._seal(payload),
+            to_db(not_before or self._now()),
+            int(priority),
+            dedupe,
+            job,
         )
-        if priority == Priority.URGENT:
-            self._preempt = True
-        self.wakeup.set()
+        self._wake(priority)
         return item_id
+
+    async def enqueue_many(
+        self,
+        recipients: Iterable[str],
+        payload: dict[str, Any] | Callable[[str], dict[str, Any]],
+        *,
+        priority: Priority = Priority.BULK,
+        job: int | None = None,
+    ) -> int:
+        """One message per recipient (each sealed apart), in one statement; `payload` may be
+        a function of the recipient. Returns how many were queued."""
+        rows = [
+            (who, self._seal(payload(who) if callable(payload) else payload)) for who in recipients
+        ]
+        if rows:
+            await self._repo.add_many(rows, to_db(self._now()), int(priority), job)
+            self._wake(priority)
+        return len(rows)
+
+    def _wake(self, priority: Priority) -> None:
+        if self._preempt is None or priority < self._preempt:
+            self._preempt = int(priority)
+        self.wakeup.set()
 
     async def waiting(self, dedupe: str) -> int | None:
         """The id of the message queued under this name, if it has not been sent yet."""
@@ -143,28 +232,53 @@ class Outbox:
         return item is not None and await self._deliver(item) is Outcome.SENT
 
     async def send_due(self) -> int:
-        """Send what is due now, most urgent first; return how many were sent."""
+        """Send what is due now, most urgent first; return how many were sent.
+
+        Bulk messages (broadcasts) go BULK_IN_FLIGHT at a time, so the rate is not held down
+        by one round trip to Telegram; everything else goes one at a time, in order.
+        """
         sent = 0
         self._forget_old_pacing()
-        self._preempt = False
-        for item in await self._repo.due(to_db(self._now())):
-            if item.priority > Priority.URGENT and self._preempt:
-                break  # something urgent arrived: the next round starts with it
-            outcome = await self._deliver(item)
-            if outcome is Outcome.SENT:
-                sent += 1
-            elif outcome is Outcome.THROTTLED or self._paused():
-                break
-            if self._interval and outcome is not Outcome.BUSY:
-                await asyncio.sleep(self._interval)
+        self._preempt = None
+        running: set[asyncio.Task[Outcome]] = set()
+        stop = False
+        try:
+            for item in await self._repo.due(to_db(self._now())):
+                if self._preempt is not None and item.priority > self._preempt:
+                    break  # something more urgent arrived: the next round starts with it
+                if item.priority >= Priority.BULK and BULK_IN_FLIGHT > 1:
+                    while len(running) >= BULK_IN_FLIGHT and not stop:
+                        done, running = await asyncio.wait(
+                            running, return_when=asyncio.FIRST_COMPLETED
+                        )
+                        for task in done:
+                            sent += task.result() is Outcome.SENT
+                            stop = stop or self._stops(task.result())
+                    if stop or (self._preempt is not None and item.priority > self._preempt):
+                        break  # a 429, or something more urgent arrived while waiting
+                    running.add(asyncio.create_task(self._deliver(item)))
+                    await asyncio.sleep(0)  # let it take its slot before the next one
+                    continue
+                outcome = await self._deliver(item)
+                if outcome is Outcome.SENT:
+                    sent += 1
+                elif self._stops(outcome):
+                    break
+        finally:
+            for outcome in await asyncio.gather(*running):
+                sent += outcome is Outcome.SENT
         return sent
+
+    def _stops(self, outcome: Outcome) -> bool:
+        return outcome is Outcome.THROTTLED or self._paused()
 
     async def run(self, stop: asyncio.Event, idle: float = 5.0) -> None:
         """Send until `stop` is set; wake on enqueue, when a retry falls due, or every `idle`."""
         while not stop.is_set():
             self.wakeup.clear()
             try:
-                await self.send_due()
+                if await self.send_due() and not self._paused():
+                    continue  # a broadcast goes on: the next round at once, not after a nap
                 timeout = await self._until_next(idle)
             except Exception as exc:
                 problem = storage_problem(exc)
@@ -213,9 +327,34 @@ class Outbox:
             if fresh is None:
                 return Outcome.BUSY
             await self._pace(fresh.recipient)
-            return await self._attempt(fresh, self._send)
+            slot = await self._take_slot()
+            outcome = await self._attempt(fresh, self._send)
+            if outcome in (Outcome.GONE, Outcome.SKIPPED):
+                self._give_back(slot)  # nothing reached anybody: the slot is still free
+            return outcome
         finally:
             self._inflight.discard(item.id)
+
+    async def _take_slot(self) -> tuple[float, float]:
+        """Wait for the overall rate: evenly spaced, and under the shared one-second window."""
+        loop = asyncio.get_running_loop()
+        async with self._slot_lock:  # sends in flight together still take turns here
+            while True:
+                now = loop.time()
+                wait = max(self._next_slot - now, self.budget.wait(now))
+                if wait <= 0:
+                    break
+                await asyncio.sleep(wait)
+            previous = self._next_slot
+            # Evenly spaced on average: a slow send is made up by the next ones (within a
+            # quarter of a second); the one-second window keeps every second under the rate.
+            self._next_slot = max(previous, now - CATCH_UP) + self._interval
+            return previous, self.budget.note()
+
+    def _give_back(self, slot: tuple[float, float]) -> None:
+        previous, stamp = slot
+        self._next_slot = previous
+        self.budget.forget(stamp)
 
     async def _pace(self, recipient: str) -> None:
         loop = asyncio.get_running_loop()
@@ -228,14 +367,17 @@ class Outbox:
             payload = json.loads(self._keyring.unseal(item.payload, b"outbox"))
         except Exception as exc:  # e.g. sealed under an old SECRET_KEY: it can never be sent
             log.warning("outbox %s unreadable (%s), dropped", item.id, type(exc).__name__)
-            await self._repo.drop(item.id)
+            await self._repo.discard(item, "failed", "unreadable")
             return Outcome.FAILED
         try:
             receipt = await send(item.recipient, payload)
         except RecipientGoneError:
             log.info("outbox %s: recipient gone, dropped", item.id)
-            await self._repo.drop(item.id)
+            await self._repo.discard(item, "gone")
             return Outcome.GONE
+        except NotWantedError:
+            await self._repo.discard(item, "skipped")
+            return Outcome.SKIPPED
         except RetryLaterError as exc:
             # Telegram asked us to wait: not the message's fault, so it costs no attempt.
             self._resume_at = self._now() + timedelta(seconds=exc.seconds)
@@ -244,7 +386,7 @@ class Outbox:
             return Outcome.THROTTLED
         except Exception as exc:
             log.warning("outbox %s failed: %s", item.id, type(exc).__name__)
-            await self._retry(item)
+            await self._retry(item, failure_reason(exc))
             return Outcome.FAILED
         self._last_sent[item.recipient] = asyncio.get_running_loop().time()
         async with self._db.transaction():
@@ -253,13 +395,13 @@ class Outbox:
             await self._repo.done(item, to_db(self._now()))
         return Outcome.SENT
 
-    async def _retry(self, item: OutboxItem) -> None:
+    async def _retry(self, item: OutboxItem, reason: str) -> None:
         if item.priority == Priority.URGENT:
             # Somebody's case number and code: never given up while the chat exists.
             seconds = min(URGENT_BACKOFF_CAP, 2.0 * 2**item.attempts)
         elif item.attempts + 1 >= MAX_ATTEMPTS:
             log.warning("outbox %s dropped after %d attempts", item.id, item.attempts + 1)
-            await self._repo.drop(item.id)
+            await self._repo.discard(item, "failed", reason)
             return
         else:
             seconds = FIRST_BACKOFF * 2**item.attempts

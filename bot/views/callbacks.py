@@ -106,6 +106,71 @@ class QueueCallback(CallbackData, prefix="q"):
     area: str = ""
 
 
+class SubAction(StrEnum):
+    """The subscription picker. Choices so far travel in the button itself (bit masks), so the
+    picker needs no stored state and survives a restart; every value is checked on press."""
+
+    REGION = "r"  # toggle the region with index `v`
+    ALL_REGIONS = "ra"
+    REGIONS_DONE = "rd"
+    TOPIC = "t"  # toggle the topic with index `v`
+    ALL_TOPICS = "ta"
+    TOPICS_DONE = "td"
+    FREQUENCY = "f"  # `v`: instant | daily | weekly
+    SLOT = "s"  # `v`: morning | evening
+    CHANGE = "c"  # from /subscriptions: `v` names the choice to change
+    STOP = "x"
+    STOP_YES = "xy"
+    STOP_NO = "xn"
+
+
+class SubCallback(CallbackData, prefix="sb"):
+    action: SubAction
+    r: int = 0  # regions: a bit per region in bot/data/regions.csv order; -1 all of Kazakhstan
+    t: int = 0  # topics: a bit per topic (risk areas, then general news); -1 every topic
+    f: str = ""  # frequency
+    s: str = ""  # slot
+    v: str = ""
+    one: bool = False  # changing one choice from /subscriptions: save right after it
+
+
+class NewsAction(StrEnum):
+    """Editors' buttons. The item is re-authorised on every press."""
+
+    REGION = "r"
+    ALL_REGIONS = "ra"
+    REGIONS_DONE = "rd"
+    TOPIC = "t"
+    SKIP = "sk"
+    PUBLISH = "p"
+    SCHEDULE = "sc"
+    AT = "at"  # a proposed time for Schedule, `v` = YYYYMMDDHHMM local
+    CHANGE = "c"  # the list of fields to change
+    FIELD = "fd"  # change the field `v`
+    KEEP = "k"  # keep as a draft
+    OPEN = "o"
+    WITHDRAW = "w"
+    WITHDRAW_YES = "wy"
+    LIST = "l"  # `v`: draft | scheduled | sent
+    TRANSLATE = "tr"
+
+
+class NewsCallback(CallbackData, prefix="nw"):
+    action: NewsAction
+    id: int = 0
+    v: str = ""
+    r: int = 0  # regions chosen so far while composing (as in SubCallback)
+    page: int = 0
+
+
+class ReadCallback(CallbackData, prefix="rn"):
+    """A reader opens an item in full, or the rest of a digest's list."""
+
+    id: int = 0
+    digest: str = ""  # d|w, m|e, YYYYMMDD: which digest's list
+    page: int = 0
+
+
 class PageAction(StrEnum):
     """Which long view a Back/Next button pages through. Re-authorised on every press."""
 

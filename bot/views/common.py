@@ -136,10 +136,6 @@ def unsupported_content_text() -> str:
     return _("I cannot use this kind of message here. Please send text or use the buttons.")
 
 
-def news_soon_text() -> str:
-    return _("Regional news subscriptions are being prepared and will open soon.")
-
-
 def volunteer_soon_text() -> str:
     return _("Applications to become an anti-corruption volunteer will open soon.")
 

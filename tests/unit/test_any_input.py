@@ -112,7 +112,6 @@ async def test_forged_or_stale_callbacks_are_refused_and_change_nothing(
 @pytest.mark.parametrize(
     ("button", "answer_start"),
     [
-        ("📰 News subscriptions", "Regional news subscriptions are being prepared"),
         ("🤝 Become a volunteer", "Applications to become an anti-corruption volunteer"),
     ],
 )

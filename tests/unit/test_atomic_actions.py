@@ -51,6 +51,13 @@ class FaultyDatabase(Database):
                 raise InjectedFault(self.writes)
         return await super()._run(sql, params)
 
+    async def _run_many(self, sql: str, rows: list[Params]) -> None:
+        # Many rows in one statement (a broadcast's outbox rows) count as one write.
+        self.writes += 1
+        if self.fail_at is not None and self.writes >= self.fail_at:
+            raise InjectedFault(self.writes)
+        await super()._run_many(sql, rows)
+
 
 def settings(path: Path) -> Settings:
     return Settings(
@@ -90,6 +97,12 @@ class World:
     async def report(self, case_id: int = 1) -> Any:
         return await self.services.reports.get(case_id)
 
+    async def editor(self) -> Any:
+        pseudonym = self.keyring.pseudonym(NEWS_EDITOR)
+        role = await self.services.news.role(NEWS_EDITOR, pseudonym)
+        assert role is not None
+        return role
+
     async def moderator(self, telegram_id: int = MODERATOR) -> Any:
         found = await self.services.moderation.moderator(self.keyring.pseudonym(telegram_id))
         assert found is not None
@@ -110,6 +123,7 @@ async def scenario(path: Path, keyring: Keyring) -> None:
         await services.users.choose_locale(telegram_id, telegram_id, "kk")
     await services.moderation.add_moderator(MODERATOR, frozenset({"KZ-27"}), by="admin")
     await services.moderation.add_moderator(HELPER, None, by="admin")
+    await news_scenario(world)
     for telegram_id, anonymity in ((REPORTER, "open"), (OTHER_REPORTER, "confidential")):
         await services.reports.submit(
             draft(anonymity),
@@ -120,6 +134,29 @@ async def scenario(path: Path, keyring: Keyring) -> None:
             message_id=10,
         )
     await world.db.close()
+
+
+NEWS_EDITOR, READERS = 603, (701, 702, 703)
+FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Akimat</title>
+<item><title>One</title><link>https://akimat.kz/1</link><guid>1</guid><description>A</description></item>
+</channel></rss>"""
+
+
+async def news_scenario(world: World) -> None:
+    """An editor of KZ-27, three instant subscribers there, a complete draft (#1)."""
+    services, keyring = world.services, world.keyring
+    for telegram_id in (NEWS_EDITOR, *READERS):
+        await services.users.choose_region(telegram_id, telegram_id, "KZ-27", "kk")
+    await services.news.add_editor(frozenset({"KZ-27"}), "admin", telegram_id=NEWS_EDITOR)
+    for reader in READERS:
+        await services.subscriptions.save(
+            keyring.pseudonym(reader), frozenset({"KZ-27"}), None, "instant", "morning"
+        )
+    role = await world.editor()
+    item = await services.news.create(role, frozenset({"KZ-27"}), "land")
+    for field, value in (("title_kk", "Жер"), ("body_kk", "Мәтін."), ("title_ru", "Земля")):
+        await services.news.set_field(role, item, field, value)
+    await services.news.set_field(role, item, "body_ru", "Текст.")
 
 
 async def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -208,6 +245,77 @@ async def _remove_moderator(world: World) -> Any:
     return await world.services.moderation.remove_moderator(2, by="admin")
 
 
+async def _subscribe(world: World) -> Any:
+    return await world.services.subscriptions.save(
+        world.keyring.pseudonym(REPORTER), frozenset({"KZ-27"}), None, "daily", "evening"
+    )
+
+
+async def _change_subscription(world: World) -> Any:
+    return await world.services.subscriptions.save(
+        world.keyring.pseudonym(READERS[0]), None, frozenset({"land"}), "weekly", "morning"
+    )
+
+
+async def _unsubscribe(world: World) -> Any:  # after _publish_setup: queued rows are dropped
+    assert await world.services.subscriptions.unsubscribe(world.keyring.pseudonym(READERS[0]))
+
+
+async def _editor_add(world: World) -> Any:
+    return await world.services.news.add_editor(None, "admin", telegram_id=778)
+
+
+async def _editor_remove(world: World) -> Any:
+    assert await world.services.news.remove_editor(1, "admin")
+
+
+async def _news_create(world: World) -> Any:
+    return await world.services.news.create(await world.editor(), frozenset({"KZ-27"}), "ecology")
+
+
+async def _news_edit(world: World) -> Any:
+    return await world.services.news.set_field(await world.editor(), 1, "link", "https://gov.kz")
+
+
+async def _publish(world: World) -> Any:
+    return await world.services.news.publish(await world.editor(), 1, 55)
+
+
+async def _schedule(world: World) -> Any:
+    from datetime import UTC, datetime
+
+    when = datetime(2099, 1, 1, 3, 0, tzinfo=UTC)
+    return await world.services.news.schedule(await world.editor(), 1, when)
+
+
+async def _withdraw(world: World) -> Any:
+    return await world.services.news.withdraw(await world.editor(), 1)
+
+
+async def _publish_due(world: World) -> Any:  # after _schedule_due_setup
+    assert await world.services.news.publish_due() == 1
+
+
+async def _digest(world: World) -> Any:  # after _digest_setup: one published item, daily readers
+    from datetime import date
+
+    assert await world.services.digests.run("evening", date(2099, 1, 1)) == 3
+
+
+async def _feed_add(world: World) -> Any:
+    world.services.feeds._fetch = _feed_bytes  # type: ignore[attr-defined]
+    return await world.services.feeds.add("https://akimat.kz/rss", "KZ-27", "ru", "admin")
+
+
+async def _feed_poll(world: World) -> Any:  # after _feed_setup: one new entry
+    world.services.feeds._fetch = _feed_bytes  # type: ignore[attr-defined]
+    assert await world.services.feeds.poll() == 1
+
+
+async def _feed_bytes(url: str) -> bytes:
+    return FEED
+
+
 def _refused_tag(world: World) -> str:
     return world.services.moderation.refusals.tag(world.keyring.pseudonym(REPORTER))
 
@@ -251,11 +359,31 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     "answer_text": (_answer_text, {"report_messages": 1, "audit_log": 1, "outbox": 1}),
     "add_moderator": (_add_moderator, {"users": 1, "moderators": 1, "audit_log": 1}),
     "remove_moderator": (_remove_moderator, {"audit_log": 1}),
+    "subscribe": (_subscribe, {"news_subscriptions": 1}),
+    "change_subscription": (_change_subscription, {}),
+    "unsubscribe": (_unsubscribe, {"news_subscriptions": -1, "outbox": -1}),
+    "editor_add": (_editor_add, {"users": 1, "news_editors": 1, "audit_log": 1}),
+    "editor_remove": (_editor_remove, {"audit_log": 1}),
+    "news_create": (_news_create, {"news_items": 1, "audit_log": 1}),
+    "news_edit": (_news_edit, {"audit_log": 1}),
+    # the job, a message to each of 3 readers, the progress message, the audit row
+    "publish": (_publish, {"broadcast_jobs": 1, "outbox": 4, "audit_log": 1}),
+    "schedule": (_schedule, {"audit_log": 1}),
+    "withdraw": (_withdraw, {"audit_log": 1}),
+    "publish_due": (_publish_due, {"broadcast_jobs": 1, "outbox": 4, "audit_log": 1}),
+    "digest": (_digest, {"broadcast_jobs": 1, "outbox": 3, "news_digest_runs": 1}),
+    "feed_add": (_feed_add, {"news_feeds": 1, "news_feed_entries": 1, "audit_log": 1}),
+    "feed_poll": (
+        _feed_poll,
+        {"news_feed_entries": 1, "news_items": 1, "audit_log": 1, "outbox": 1},
+    ),
     # A superadmin restricts (and lets again) the person behind a refusal tag: the ban, the
     # person's notice and the audit row.
     "ban_tag": (_ban_tag, {"banned_reporters": 1, "audit_log": 1, "outbox": 1}),
     "unban_tag": (_unban_tag, {"banned_reporters": -1, "audit_log": 1, "outbox": 1}),
 }
+# Actions that are a single statement (an UPSERT): atomic by themselves.
+ONE_STATEMENT = {"subscribe", "change_subscription"}
 
 
 @pytest.fixture(scope="module")
@@ -280,6 +408,10 @@ async def run_once(
         "submit": _draft_setup,
         "unban": _ban_setup,
         "answer": _take_setup,
+        "unsubscribe": _publish_setup,
+        "publish_due": _schedule_due_setup,
+        "digest": _digest_setup,
+        "feed_poll": _feed_setup,
         "ban_tag": _refusal_setup,
         "unban_tag": _ban_tag_setup,
         "answer_text": _take_setup,
@@ -309,6 +441,33 @@ async def _ban_setup(world: World) -> None:
     await world.services.moderation.ban(await world.moderator(), await world.report(2))
 
 
+async def _publish_setup(world: World) -> None:
+    await _publish(world)
+
+
+async def _schedule_due_setup(world: World) -> None:
+    await _schedule(world)
+    await world.db.execute("UPDATE news_items SET scheduled_at = '2000-01-01T00:00:00Z'")
+
+
+async def _digest_setup(world: World) -> None:
+    for reader in READERS:
+        await world.services.subscriptions.save(
+            world.keyring.pseudonym(reader), frozenset({"KZ-27"}), None, "daily", "evening"
+        )
+    await _publish(world)
+    await world.db.execute("UPDATE news_items SET published_at = '2099-01-01T06:00:00Z'")
+
+
+async def _feed_setup(world: World) -> None:
+    world.services.feeds._fetch = _empty_feed  # type: ignore[attr-defined]
+    await world.services.feeds.add("https://akimat.kz/rss", "KZ-27", "ru", "admin")
+
+
+async def _empty_feed(url: str) -> bytes:
+    return FEED.replace(b"<item>", b"<!--").replace(b"</item>", b"-->")
+
+
 async def _refusal_setup(world: World) -> None:
     """The reporter pressed a moderator's button: refused, and tagged in the audit log."""
     pseudonym = world.keyring.pseudonym(REPORTER)
@@ -335,7 +494,8 @@ async def test_an_action_leaves_all_its_rows_or_none(
     for table, rows in owed.items():
         assert changed.get(table, 0) == rows, (table, changed)
     assert after != before
-    assert writes >= 2, "an action of one write proves nothing here"
+    if name not in ONE_STATEMENT:
+        assert writes >= 2, "an action of one write proves nothing here"
     for k in range(1, writes + 1):
         before, after, _, error = await run_once(template, tmp_path, name, k)
         assert isinstance(error, InjectedFault), f"no write #{k} happened"

@@ -167,4 +167,6 @@ async def test_a_menu_word_typed_mid_flow_does_not_bring_the_menu_back(
     )
     replies = await chat.send(u.text(person, word))
     sent = [r for r in replies if isinstance(r, SendMessage)]
-    assert sent and all(r.reply_markup is None for r in sent)
+    # The word is answered (news opens its own inline steps; the draft is kept for /report),
+    # but the main menu's reply keyboard does not come back mid-flow.
+    assert sent and not any(isinstance(r.reply_markup, ReplyKeyboardMarkup) for r in sent)

@@ -17,9 +17,12 @@ class OutboxItem:
     attempts: int
     priority: int
     version: int
+    job: int | None = None  # the broadcast this message belongs to, if any
 
 
-_COLUMNS = "id, recipient, payload, attempts, priority, version"
+_COLUMNS = "id, recipient, payload, attempts, priority, version, job"
+# What became of a broadcast's message, counted on its job as the row goes.
+OUTCOME_COLUMNS = {"sent": "sent", "failed": "failed", "gone": "gone", "skipped": "skipped"}
 
 
 def _item(row: sqlite3.Row) -> OutboxItem:
@@ -30,6 +33,7 @@ def _item(row: sqlite3.Row) -> OutboxItem:
         row["attempts"],
         row["priority"],
         row["version"],
+        row["job"],
     )
 
 
@@ -44,14 +48,15 @@ class OutboxRepository:
         not_before: str,
         priority: int,
         dedupe: str | None = None,
+        job: int | None = None,
     ) -> int:
         """Queue a message; with `dedupe`, a message already waiting under that name is asked
         for again instead (its version goes up, so a send in flight will not delete it)."""
         if dedupe is None:
             return await self._db.insert(
-                "INSERT INTO outbox (recipient, payload, not_before, priority)"
-                " VALUES (?, ?, ?, ?)",
-                (recipient, payload, not_before, priority),
+                "INSERT INTO outbox (recipient, payload, not_before, priority, job)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (recipient, payload, not_before, priority, job),
             )
         row = await self._db.fetchone(
             "INSERT INTO outbox (recipient, payload, not_before, priority, dedupe)"
@@ -63,6 +68,17 @@ class OutboxRepository:
         )
         assert row is not None
         return int(row["id"])
+
+    async def add_many(
+        self, rows: list[tuple[str, bytes]], not_before: str, priority: int, job: int | None
+    ) -> None:
+        """Queue one message per (recipient, sealed payload) in one statement: a broadcast to
+        ten thousand people must not hold the database for seconds."""
+        await self._db.insert_many(
+            "INSERT INTO outbox (recipient, payload, not_before, priority, job)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(recipient, payload, not_before, priority, job) for recipient, payload in rows],
+        )
 
     async def due(self, now: str, limit: int = 100) -> list[OutboxItem]:
         rows = await self._db.fetchall(
@@ -96,9 +112,31 @@ class OutboxRepository:
             await self._db.execute(
                 "UPDATE outbox SET not_before = ?, attempts = 0 WHERE id = ?", (now, item.id)
             )
+        elif item.job is not None:
+            await self._count(item.job, "sent")
 
     async def drop(self, item_id: int) -> None:
         await self._db.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
+
+    async def discard(self, item: OutboxItem, outcome: str = "failed", reason: str = "") -> None:
+        """Delete a message that will not be sent; its job counts why (failed with the
+        reason, gone, or skipped), in the same transaction."""
+        async with self._db.transaction():
+            deleted = await self._db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+            if deleted and item.job is not None:
+                await self._count(item.job, outcome)
+                if outcome == "failed":
+                    await self._db.execute(
+                        "INSERT INTO broadcast_failures (job_id, reason, count) VALUES (?, ?, 1)"
+                        " ON CONFLICT (job_id, reason) DO UPDATE SET count = count + 1",
+                        (item.job, reason or "unknown"),
+                    )
+
+    async def _count(self, job: int, outcome: str) -> None:
+        column = OUTCOME_COLUMNS[outcome]
+        await self._db.execute(
+            f"UPDATE broadcast_jobs SET {column} = {column} + 1 WHERE id = ?", (job,)
+        )
 
     async def retry_at(self, item_id: int, not_before: str, *, count: bool = True) -> None:
         await self._db.execute(

@@ -284,8 +284,12 @@ class BotApi:
     def _target(self, p: Params, *, counts: bool = True) -> ChatState:
         """The destination chat, after the checks Telegram does before anything else."""
         state = self.world.resolve(p.get("chat_id"))
+        if state.deactivated:
+            raise forbidden("user is deactivated")
         if state.blocked:
             raise forbidden("bot was blocked by the user")
+        if state.chat["type"] == "channel" and not state.bot_is_admin:
+            raise bad_request("need administrator rights in the channel chat")
         if not state.is_private and state.bot_status in ("left", "kicked"):
             raise forbidden(f"bot is not a member of the {state.chat['type']} chat")
         if not state.is_private and state.bot_status == "restricted":

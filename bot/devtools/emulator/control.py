@@ -25,9 +25,11 @@ ACTIONS = frozenset(
     {
         "add_user",
         "add_group",
+        "add_channel",
         "block_chat",
         "set_bot_status",
         "unblock_chat",
+        "deactivate_user",
         "send_text",
         "send_photo",
         "send_document",

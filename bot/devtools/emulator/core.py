@@ -227,6 +227,16 @@ class BotApiEmulator:
     def unblock_chat(self, chat_id: int) -> None:
         self.world.state(chat_id).blocked = False
 
+    def deactivate_user(self, user_id: int) -> None:
+        """The user deleted their account: sends fail with 403 "user is deactivated"."""
+        self.world.state(user_id).deactivated = True
+
+    def add_channel(
+        self, chat_id: int, title: str = "News", bot_is_admin: bool = True
+    ) -> dict[str, Any]:
+        """Register a channel (negative id); without admin rights the bot cannot post."""
+        return self.world.add_channel(chat_id, title, bot_is_admin)
+
     # --- what users do ------------------------------------------------------------------
 
     def _enqueue(self, update: Update) -> Update:

@@ -49,6 +49,8 @@ class ChatState:
     user_order: list[int] = field(default_factory=list)
     reply_keyboard: dict[str, Any] | None = None  # the keyboard a client would show now
     blocked: bool = False
+    deactivated: bool = False  # the user deleted their account
+    bot_is_admin: bool = True  # channels: may the bot post there
     members: set[int] = field(default_factory=set)
     # The bot's own standing in a group: administrator, member, restricted, left or kicked.
     bot_status: str = "administrator"
@@ -131,6 +133,16 @@ class World:
             self.ensure_user(member)
             state.members.add(member)
         self.log("chat", chat_id)
+        return copy.deepcopy(state.chat)
+
+    def add_channel(self, chat_id: int, title: str, bot_is_admin: bool) -> dict[str, Any]:
+        if chat_id >= 0:
+            raise ValueError("channel ids are negative in Telegram")
+        state = self.chats.setdefault(
+            chat_id, ChatState(chat={"id": chat_id, "type": "channel", "title": title})
+        )
+        state.chat["title"] = title
+        state.bot_is_admin = bot_is_admin
         return copy.deepcopy(state.chat)
 
     def absorb_chat(self, chat: dict[str, Any]) -> ChatState:

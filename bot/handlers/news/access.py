@@ -1,0 +1,59 @@
+"""Who may edit news: resolved per update, re-checked by the service on every action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.filters import Filter
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+
+from bot.db.repositories.news import NewsItem
+from bot.handlers.replies import acknowledge
+from bot.services.news import EditorRole, NewsService, NotAnEditorError
+from bot.views.news_editor import input_error_text, not_editor_text
+
+
+class IsEditor(Filter):
+    """Passes for active editors and superadmins and puts `role` into handler data."""
+
+    async def __call__(
+        self,
+        event: TelegramObject,
+        news: NewsService,
+        pseudonym: str | None,
+        event_from_user: User | None = None,
+    ) -> bool | dict[str, Any]:
+        role = await news.role(event_from_user.id if event_from_user else None, pseudonym)
+        return {"role": role} if role else False
+
+
+async def refuse(event: Message | CallbackQuery) -> None:
+    if isinstance(event, CallbackQuery):
+        await acknowledge(event, not_editor_text(), alert=True)
+    else:
+        await event.reply(not_editor_text())
+
+
+async def authorised_item(
+    event: Message | CallbackQuery, news: NewsService, role: EditorRole, item_id: int
+) -> NewsItem | None:
+    """The item if this editor may act on it; otherwise a polite no (the service audits it)."""
+    try:
+        return await news.item(role, item_id)
+    except NotAnEditorError:
+        await refuse(event)
+        return None
+
+
+async def tell(event: Message | CallbackQuery, reason: str, detail: str | int = "") -> None:
+    """Why an input or a press could not be used, where the editor is looking."""
+    text = input_error_text(reason, detail)
+    if isinstance(event, CallbackQuery):
+        await acknowledge(event, _plain(text), alert=True)
+    else:
+        await event.reply(text)
+
+
+def _plain(text: str) -> str:
+    """An alert shows no HTML: the entities the texts use for < and > are turned back."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")[:200]
