@@ -96,7 +96,9 @@ async def run_bot(
         storage = asyncio.create_task(watch_storage(db, stop))
         await catch_up(services.reminders, settings.timezone, utc_now())
         scheduler = create_scheduler(services.reminders, settings.timezone)
+        services.volunteering.jobs.attach(scheduler)
         scheduler.start()
+        await services.volunteering.jobs.start()
         try:
             await intake.run(stop)
         finally:

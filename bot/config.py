@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     code_check_seconds: float = Field(default=1.0, ge=0, le=10)
     # Messages per second the outbox sends at most, across all chats (Telegram allows ~30).
     outbox_rate: float = Field(default=25.0, gt=0, le=1000)
+    # The volunteers' group (a supergroup id like -100...): training invitations and reminders
+    # are also posted there. Without it they go to each volunteer only.
+    volunteer_chat_id: int | None = None
+    # FOR TESTS ONLY. Moves the volunteers' clock (training reminders, task deadlines, lessons)
+    # this many seconds ahead, so an end-to-end test reaches "24 hours before" a session
+    # without waiting a day. Leave it empty (0) everywhere else.
+    test_clock_offset_seconds: float = Field(default=0.0, ge=-(10**8), le=10**8)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

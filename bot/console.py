@@ -37,6 +37,10 @@ SETTING_HINTS = {
     "moderator_chat_id": __("it must be a chat id, a whole number such as -1001234567890"),
     "code_check_seconds": __("it must be a number of seconds from 0 to 10"),
     "outbox_rate": __("it must be a number of messages per second, above 0 and at most 1000"),
+    "volunteer_chat_id": __("it must be a chat id, a whole number such as -1001234567890"),
+    "test_clock_offset_seconds": __(
+        "it is for tests only: a number of seconds; leave it empty when running the bot"
+    ),
 }
 MIGRATION_EDITED = __(
     "Migration {file} was changed after it had been applied. Restore the original file; "

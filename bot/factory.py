@@ -49,6 +49,7 @@ from bot.services.reminders import Reminders
 from bot.services.reporting import ReportingService
 from bot.services.reports import ReportService
 from bot.services.users import UserService
+from bot.volunteering import Volunteering, create_volunteering
 
 COMMANDS = (
     ("start", __("Main menu")),
@@ -59,6 +60,11 @@ COMMANDS = (
     ("language", __("Change the language")),
     ("region", __("Change your region")),
     ("privacy", __("What the bot stores about you")),
+    ("volunteer", __("Become a volunteer")),
+    ("me", __("Volunteers: my profile and points")),
+    ("tasks", __("Volunteers: tasks")),
+    ("trainings", __("Volunteers: training sessions")),
+    ("top", __("Volunteers: the most active")),
     ("cancel", __("Stop the current action")),
 )
 # Shown only in the moderators' group: citizens need not see what they cannot use.
@@ -67,6 +73,9 @@ MODERATOR_COMMANDS = (
     ("case", __("Moderators: one case in full")),
     ("stats", __("Moderators: statistics")),
     ("export", __("Moderators: export to CSV")),
+    ("volunteers", __("Moderators: volunteers")),
+    ("task_new", __("Moderators: a new volunteer task")),
+    ("training_new", __("Moderators: a new training session")),
     ("help", __("How to use the bot")),
     ("cancel", __("Stop the current action")),
 )
@@ -103,6 +112,7 @@ class Services:
     reporting: ReportingService
     reminders: Reminders
     storage_alarm: StorageAlarm
+    volunteering: Volunteering
 
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
@@ -148,6 +158,9 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         reporting=ReportingService(ReportingRepository(db)),
         reminders=Reminders(db, moderators, outbox),
         storage_alarm=storage_alarm,
+        volunteering=create_volunteering(
+            settings, db, keyring, outbox=outbox, moderation=moderation
+        ),
     )
 
 
@@ -180,6 +193,7 @@ def create_dispatcher(
                 group_chat_id=settings.moderator_chat_id,
                 group_locale=settings.group_locale,
                 default_locale=settings.default_locale,
+                volunteers=services.volunteering.delivery(i18n, settings),
             )
         )
     dispatcher = Dispatcher(
@@ -196,6 +210,7 @@ def create_dispatcher(
         names=names,
         hint_throttle=HintThrottle(),
         storage_alarm=services.storage_alarm,
+        **services.volunteering.handler_data(),
     )
     dispatcher.update.outer_middleware(
         IdentityMiddleware(services.users, UsernameIndex(services.moderation))

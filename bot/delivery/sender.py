@@ -14,6 +14,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, Teleg
 from aiogram.utils.i18n import I18n
 
 from bot.delivery.cards import CardDesk
+from bot.delivery.volunteers import VolunteerDelivery
 from bot.domain import CARDS_RECIPIENT, DIRECT_PREFIX, GROUP_RECIPIENT
 from bot.services.moderation import GROUP_CHAT_KEY
 from bot.services.outbox import Receipt, RecipientGoneError, RetryLaterError
@@ -36,6 +37,7 @@ class TelegramSender:
         group_chat_id: int | None,
         group_locale: str,
         default_locale: str,
+        volunteers: VolunteerDelivery | None = None,
     ) -> None:
         self._bot = bot
         self._users = users
@@ -44,6 +46,7 @@ class TelegramSender:
         self._group_chat_id = group_chat_id
         self._group_locale = group_locale
         self._default_locale = default_locale
+        self._volunteers = volunteers
 
     async def __call__(self, recipient: str, payload: dict[str, Any]) -> Receipt | None:
         try:
@@ -65,6 +68,9 @@ class TelegramSender:
             return await self._cards.refresh(self._bot, int(payload["report_id"]))
         if recipient.startswith(DIRECT_PREFIX):
             await self._confirm(payload)
+            return None
+        if self._volunteers is not None and self._volunteers.handles(recipient, payload):
+            await self._volunteers.send(self._bot, recipient, payload, self._chat_of)
             return None
         chat_id, locale = await self._chat_of(recipient)
         if kind == "card":

@@ -140,10 +140,6 @@ def news_soon_text() -> str:
     return _("Regional news subscriptions are being prepared and will open soon.")
 
 
-def volunteer_soon_text() -> str:
-    return _("Applications to become an anti-corruption volunteer will open soon.")
-
-
 def choose_language_text() -> str:
     return _("Choose the language of the bot.")
 

@@ -113,7 +113,6 @@ async def test_forged_or_stale_callbacks_are_refused_and_change_nothing(
     ("button", "answer_start"),
     [
         ("📰 News subscriptions", "Regional news subscriptions are being prepared"),
-        ("🤝 Become a volunteer", "Applications to become an anti-corruption volunteer"),
     ],
 )
 async def test_menu_entries_not_built_yet_answer_honestly(

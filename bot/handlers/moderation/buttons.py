@@ -23,6 +23,7 @@ from bot.handlers.moderation.casefile import chat_key, open_case
 from bot.handlers.moderation.evidence import send_evidence
 from bot.handlers.moderation.states import ModInput
 from bot.handlers.replies import acknowledge
+from bot.handlers.volunteers.mod_task_new import start_from_case
 from bot.services.moderation import InvalidActionError, ModerationService, NotAllowedError
 from bot.services.reports import ReportService
 from bot.views.callbacks import ModAction, ModCallback
@@ -35,7 +36,6 @@ from bot.views.moderation import (
     note_prompt,
     phone_text,
     reject_prompt,
-    task_soon_text,
 )
 
 
@@ -175,8 +175,10 @@ async def phone(
     await acknowledge(query, phone_text(number), alert=True)
 
 
-async def task(query: CallbackQuery) -> None:
-    await acknowledge(query, task_soon_text(), alert=True)
+async def task(
+    query: CallbackQuery, state: FSMContext, moderator: Moderator, report: Report
+) -> None:
+    await start_from_case(query, state, moderator, report)
 
 
 async def forged(

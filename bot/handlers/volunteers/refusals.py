@@ -1,0 +1,36 @@
+"""Moderators' volunteering commands from anyone else: a polite no and a line in the audit
+log; and wizard buttons pressed after their conversation ended: "no longer valid".
+
+Included after every volunteering router that serves moderators."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+
+from bot.handlers.moderation.access import refuse
+from bot.handlers.replies import acknowledge
+from bot.services.moderation import ModerationService
+from bot.views.callbacks import TaskModCallback, TrainingModCallback, VolModCallback
+from bot.views.common import button_expired_text
+
+MODERATOR_COMMANDS = ("volunteers", "task_new", "task", "training_new", "training")
+
+
+def get_router() -> Router:
+    router = Router(name="volunteers-refusals")
+    router.message.register(not_allowed, Command(*MODERATOR_COMMANDS))
+    for factory in (VolModCallback, TaskModCallback, TrainingModCallback):
+        router.callback_query.register(expired, factory.filter())
+    return router
+
+
+async def not_allowed(
+    message: Message, moderation: ModerationService, pseudonym: str | None, command: CommandObject
+) -> None:
+    await refuse(message, moderation, pseudonym, command.command)
+
+
+async def expired(query: CallbackQuery) -> None:
+    await acknowledge(query, button_expired_text(), alert=True)
