@@ -64,8 +64,9 @@ def create_volunteering(
     *,
     outbox: Outbox,
     moderation: ModerationService,
+    clock: ShiftedClock | None = None,
 ) -> Volunteering:
-    clock = ShiftedClock(settings.test_clock_offset_seconds)
+    clock = clock or ShiftedClock(settings.test_clock_offset_seconds)
     volunteers = VolunteerRepository(db)
     tasks = TaskRepository(db)
     trainings = TrainingRepository(db)

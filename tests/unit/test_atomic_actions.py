@@ -29,6 +29,7 @@ from bot.factory import Services, create_services
 from bot.services.drafts import STEPS, Evidence, ReportDraft
 from tests.conftest import TEST_SECRET
 from tests.invariants import check_case_invariants
+from tests.unit.atomic_volunteers import VOLUNTEER_ACTIONS, VOLUNTEER_SETUPS, volunteer_scenario
 
 REPORTER, OTHER_REPORTER, MODERATOR, HELPER, ADMIN = 501, 502, 601, 602, 900
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -119,6 +120,7 @@ async def scenario(path: Path, keyring: Keyring) -> None:
             chat_id=telegram_id,
             message_id=10,
         )
+    await volunteer_scenario(world)
     await world.db.close()
 
 
@@ -232,6 +234,7 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     "add_moderator": (_add_moderator, {"users": 1, "moderators": 1, "audit_log": 1}),
     "remove_moderator": (_remove_moderator, {"audit_log": 1}),
 }
+ACTIONS.update(VOLUNTEER_ACTIONS)
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +255,8 @@ async def run_once(
     shutil.copy(template, path)
     world = await build(path, Keyring.from_setting(TEST_SECRET))
     action, _ = ACTIONS[name]
-    setup = {"submit": _draft_setup, "unban": _ban_setup, "answer": _take_setup}.get(name)
+    setups = {"submit": _draft_setup, "unban": _ban_setup, "answer": _take_setup}
+    setup = {**setups, **VOLUNTEER_SETUPS}.get(name)
     try:
         if setup is not None:
             await setup(world)

@@ -9,6 +9,7 @@ from bot.handlers.volunteers import (
     application,
     findings,
     mod_people,
+    mod_task_input,
     mod_task_new,
     mod_task_review,
     mod_training_manage,
@@ -37,6 +38,7 @@ def get_staff_routers() -> list[Router]:
         mod_people.get_router(),
         mod_task_new.get_router(),
         mod_task_review.get_router(),
+        mod_task_input.get_router(),
         mod_training_new.get_router(),
         mod_training_manage.get_router(),
         refusals.get_router(),  # last: what nobody above took

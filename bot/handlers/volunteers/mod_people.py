@@ -13,12 +13,12 @@ from aiogram.types import CallbackQuery, ForceReply, Message
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.moderators import Moderator
-from bot.db.repositories.volunteers import Volunteer
 from bot.handlers.moderation.access import IsModerator, polite_no
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
+from bot.handlers.volunteers.access import volunteer_for
 from bot.handlers.volunteers.states import ModVolunteerInput
-from bot.services.moderation import ModerationService, NotAllowedError
+from bot.services.moderation import ModerationService
 from bot.services.regions import region_from_text
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import InputError
@@ -55,26 +55,6 @@ def get_router() -> Router:
     router.message.register(type_reason, ModVolunteerInput.reject_reason, *TYPED)
     router.message.register(type_letter, ModVolunteerInput.letter_reason, *TYPED)
     return router
-
-
-async def _resolve(
-    event: CallbackQuery | Message,
-    moderation: ModerationService,
-    volunteers: VolunteerService,
-    pseudonym: str | None,
-    volunteer_id: int,
-    action: str,
-) -> tuple[Moderator, Volunteer] | None:
-    moderator = await moderation.moderator(pseudonym) if pseudonym else None
-    try:
-        volunteer = await volunteers.for_moderator(
-            moderator, volunteer_id, action=action, actor_key=pseudonym
-        )
-    except NotAllowedError:
-        await polite_no(event)
-        return None
-    assert moderator is not None
-    return moderator, volunteer
 
 
 def _filters(args: str) -> tuple[str, str, str]:
@@ -147,7 +127,9 @@ async def card(
     pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    found = await _resolve(query, moderation, volunteers, pseudonym, callback_data.id, "vol_card")
+    found = await volunteer_for(
+        query, moderation, volunteers, pseudonym, callback_data.id, "vol_card"
+    )
     if found is None:
         return
     _moderator, volunteer = found
@@ -167,7 +149,9 @@ async def approve(
     volunteers: VolunteerService,
     pseudonym: str | None,
 ) -> None:
-    found = await _resolve(query, moderation, volunteers, pseudonym, callback_data.id, "vol_ok")
+    found = await volunteer_for(
+        query, moderation, volunteers, pseudonym, callback_data.id, "vol_ok"
+    )
     if found is None:
         return
     moderator, volunteer = found
@@ -187,7 +171,9 @@ async def identity(
     volunteers: VolunteerService,
     pseudonym: str | None,
 ) -> None:
-    found = await _resolve(query, moderation, volunteers, pseudonym, callback_data.id, "vol_who")
+    found = await volunteer_for(
+        query, moderation, volunteers, pseudonym, callback_data.id, "vol_who"
+    )
     if found is None:
         return
     moderator, volunteer = found
@@ -206,7 +192,7 @@ async def _prompt(
     text,
     action: str,
 ) -> None:
-    found = await _resolve(query, moderation, volunteers, pseudonym, callback_data.id, action)
+    found = await volunteer_for(query, moderation, volunteers, pseudonym, callback_data.id, action)
     if found is None:
         return
     await acknowledge(query)
@@ -269,7 +255,7 @@ async def _typed(
 ) -> None:
     """Re-authorise (the role may have changed since the button), act, and reply."""
     volunteer_id = int((await state.get_data()).get("vm_volunteer") or 0)
-    found = await _resolve(message, moderation, volunteers, pseudonym, volunteer_id, action)
+    found = await volunteer_for(message, moderation, volunteers, pseudonym, volunteer_id, action)
     if found is None:
         await state.clear()
         return

@@ -22,6 +22,7 @@ from bot.db.repositories.reports import Report
 from bot.handlers.moderation.access import IsModerator, polite_no
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
+from bot.handlers.volunteers.access import moderator_or_refuse
 from bot.handlers.volunteers.states import TaskWizard
 from bot.services.dates import from_db, to_db
 from bot.services.moderation import ModerationService, NotAllowedError
@@ -114,16 +115,6 @@ async def start_from_case(
     await query.message.answer(title_prompt(report.case_number), reply_markup=ASK)
 
 
-async def _moderator(
-    event: Message | CallbackQuery, moderation: ModerationService, pseudonym: str | None
-) -> Moderator | None:
-    moderator = await moderation.moderator(pseudonym) if pseudonym else None
-    if moderator is None:
-        await moderation.refuse(None, pseudonym, "task_new")
-        await polite_no(event)
-    return moderator
-
-
 async def _next(message: Message, state: FSMContext, step: State, text: str, markup=ASK) -> None:
     await state.set_state(step)
     await message.answer(text, reply_markup=markup)
@@ -152,7 +143,7 @@ async def type_instructions(
         await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
         return
     await state.update_data(tw_instructions=instructions)
-    moderator = await _moderator(message, moderation, pseudonym)
+    moderator = await moderator_or_refuse(message, moderation, pseudonym, "task_new")
     if moderator is None:
         await state.clear()
         return
@@ -184,7 +175,7 @@ async def choose_region(
     moderation: ModerationService,
     pseudonym: str | None,
 ) -> None:
-    moderator = await _moderator(query, moderation, pseudonym)
+    moderator = await moderator_or_refuse(query, moderation, pseudonym, "task_new")
     if moderator is None:
         return
     if get_region(callback_data.value) is None or not moderator.covers(callback_data.value):
@@ -275,7 +266,7 @@ async def publish(
     vol_tasks: TaskService,
     pseudonym: str | None,
 ) -> None:
-    moderator = await _moderator(query, moderation, pseudonym)
+    moderator = await moderator_or_refuse(query, moderation, pseudonym, "task_new")
     if moderator is None:
         return
     try:
@@ -311,7 +302,7 @@ async def type_assignee(
     pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    moderator = await _moderator(message, moderation, pseudonym)
+    moderator = await moderator_or_refuse(message, moderation, pseudonym, "task_new")
     if moderator is None:
         await state.clear()
         return

@@ -1,44 +1,36 @@
 """A task's card for moderators (/task <n>): publish, give to a volunteer, cancel; review the
 findings (accept, send back with a comment, show the files); attach accepted findings to the
-source case as an internal note. Every press re-checks the moderator's regions."""
+source case as an internal note. Every press re-checks the moderator's regions. (Sending
+findings back and giving the task to a volunteer need a typed answer: mod_task_input.py.)"""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ForceReply, Message
 from aiogram.utils.i18n import I18n
 
-from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.volunteer_tasks import Task
 from bot.handlers.moderation.access import IsModerator, polite_no
 from bot.handlers.replies import acknowledge
-from bot.handlers.report.flow import TYPED
+from bot.handlers.volunteers.access import task_for
 from bot.handlers.volunteers.files import send_files
-from bot.handlers.volunteers.states import TaskModInput
 from bot.services.moderation import InvalidActionError, ModerationService, NotAllowedError
-from bot.services.volunteers.errors import TrainingNeededError, VolunteerActionError
-from bot.services.volunteers.inputs import InputError, parse_ref
-from bot.services.volunteers.people import VolunteerService
+from bot.services.volunteers.errors import VolunteerActionError
+from bot.services.volunteers.inputs import parse_ref
 from bot.services.volunteers.tasks import TaskService
 from bot.views.callbacks import TaskModAction, TaskModCallback
-from bot.views.volunteers.errors import action_error_text, input_error_text
+from bot.views.volunteers.errors import action_error_text
 from bot.views.volunteers.task_admin import (
     accepted_reply,
     admin_task_keyboard,
     admin_task_text,
-    assignee_prompt,
     attached_reply,
     cancelled_reply,
     files_caption,
     no_files_text,
-    offered_reply,
     published_reply,
-    return_prompt,
-    returned_reply,
     task_usage_text,
-    untrained_text,
 )
 
 ASK = ForceReply(selective=True)
@@ -51,35 +43,11 @@ def get_router() -> Router:
     router.message.register(show_task, Command("task"), IsModerator())
     router.callback_query.register(open_task, card, on(F.action == TaskModAction.OPEN))
     router.callback_query.register(accept, card, on(F.action == TaskModAction.ACCEPT))
-    router.callback_query.register(ask_return, card, on(F.action == TaskModAction.RETURN))
     router.callback_query.register(files, card, on(F.action == TaskModAction.FILES))
     router.callback_query.register(attach, card, on(F.action == TaskModAction.ATTACH))
     router.callback_query.register(cancel, card, on(F.action == TaskModAction.CANCEL))
     router.callback_query.register(publish, card, on(F.action == TaskModAction.PUBLISH))
-    router.callback_query.register(ask_assignee, card, on(F.action == TaskModAction.ASSIGN))
-    router.message.register(type_return, TaskModInput.return_comment, *TYPED)
-    router.message.register(type_assignee, TaskModInput.assignee, *TYPED)
     return router
-
-
-async def _resolve(
-    event: CallbackQuery | Message,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-    task_id: int,
-    action: str,
-) -> tuple[Moderator, Task] | None:
-    moderator = await moderation.moderator(pseudonym) if pseudonym else None
-    try:
-        task = await vol_tasks.for_moderator(
-            moderator, task_id, action=action, actor_key=pseudonym
-        )
-    except NotAllowedError:
-        await polite_no(event)
-        return None
-    assert moderator is not None
-    return moderator, task
 
 
 async def _card(vol_tasks: TaskService, task: Task, locale: str) -> tuple[str, object]:
@@ -104,7 +72,7 @@ async def show_task(
     if number is None:
         await message.reply(task_usage_text())
         return
-    found = await _resolve(message, moderation, vol_tasks, pseudonym, number, "task")
+    found = await task_for(message, moderation, vol_tasks, pseudonym, number, "task")
     if found is not None:
         text, markup = await _card(vol_tasks, found[1], i18n.current_locale)
         await message.answer(text, reply_markup=markup)
@@ -118,7 +86,7 @@ async def open_task(
     pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    found = await _resolve(query, moderation, vol_tasks, pseudonym, callback_data.id, "task")
+    found = await task_for(query, moderation, vol_tasks, pseudonym, callback_data.id, "task")
     if found is not None:
         await acknowledge(query)
         text, markup = await _card(vol_tasks, found[1], i18n.current_locale)
@@ -135,7 +103,7 @@ async def _act(
     act,
     reply,
 ) -> None:
-    found = await _resolve(query, moderation, vol_tasks, pseudonym, callback_data.id, action)
+    found = await task_for(query, moderation, vol_tasks, pseudonym, callback_data.id, action)
     if found is None:
         return
     moderator, task = found
@@ -235,7 +203,7 @@ async def files(
     vol_tasks: TaskService,
     pseudonym: str | None,
 ) -> None:
-    found = await _resolve(query, moderation, vol_tasks, pseudonym, callback_data.id, "task_files")
+    found = await task_for(query, moderation, vol_tasks, pseudonym, callback_data.id, "task_files")
     if found is None:
         return
     await acknowledge(query)
@@ -245,134 +213,3 @@ async def files(
         await query.bot.send_message(chat_id, no_files_text())
         return
     await send_files(query.bot, chat_id, items, files_caption(found[1].id))
-
-
-async def _prompt(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-    step,
-    text: str,
-    action: str,
-) -> None:
-    found = await _resolve(query, moderation, vol_tasks, pseudonym, callback_data.id, action)
-    if found is None:
-        return
-    await acknowledge(query)
-    await state.set_state(step)
-    await state.update_data(tm_task=callback_data.id)
-    await query.message.answer(text, reply_markup=ASK)
-
-
-async def ask_return(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-) -> None:
-    await _prompt(
-        query,
-        callback_data,
-        state,
-        moderation,
-        vol_tasks,
-        pseudonym,
-        TaskModInput.return_comment,
-        return_prompt(callback_data.id),
-        "task_return",
-    )
-
-
-async def ask_assignee(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-) -> None:
-    await _prompt(
-        query,
-        callback_data,
-        state,
-        moderation,
-        vol_tasks,
-        pseudonym,
-        TaskModInput.assignee,
-        assignee_prompt(),
-        "task_assign",
-    )
-
-
-async def _typed_task(
-    message: Message,
-    state: FSMContext,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-    action: str,
-) -> tuple[Moderator, Task] | None:
-    task_id = int((await state.get_data()).get("tm_task") or 0)
-    found = await _resolve(message, moderation, vol_tasks, pseudonym, task_id, action)
-    if found is None:
-        await state.clear()
-    return found
-
-
-async def type_return(
-    message: Message,
-    state: FSMContext,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-) -> None:
-    found = await _typed_task(message, state, moderation, vol_tasks, pseudonym, "task_return")
-    if found is None:
-        return
-    moderator, task = found
-    try:
-        await vol_tasks.return_findings(moderator, task, message.text or "")
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
-        return
-    except VolunteerActionError as exc:
-        await state.clear()
-        await message.reply(action_error_text(exc.reason))
-        return
-    await state.clear()
-    await message.reply(returned_reply(task.id))
-
-
-async def type_assignee(
-    message: Message,
-    state: FSMContext,
-    moderation: ModerationService,
-    volunteers: VolunteerService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-) -> None:
-    found = await _typed_task(message, state, moderation, vol_tasks, pseudonym, "task_assign")
-    if found is None:
-        return
-    moderator, task = found
-    number = parse_ref(message.text or "")
-    volunteer = await volunteers.by_id(number) if number else None
-    if volunteer is None:
-        await message.reply(action_error_text("volunteer"), reply_markup=ASK)
-        return
-    try:
-        await vol_tasks.assign(moderator, task, volunteer)
-    except TrainingNeededError:
-        await message.reply(untrained_text(volunteer.id), reply_markup=ASK)
-        return
-    except VolunteerActionError as exc:
-        await state.clear()
-        await message.reply(action_error_text(exc.reason))
-        return
-    await state.clear()
-    await message.reply(offered_reply(task.id, volunteer.id))

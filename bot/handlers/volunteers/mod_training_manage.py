@@ -12,11 +12,12 @@ from aiogram.utils.i18n import I18n
 from bot.config import Settings
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.trainings import Training
-from bot.handlers.moderation.access import IsModerator, polite_no
+from bot.handlers.moderation.access import IsModerator
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
+from bot.handlers.volunteers.access import training_for
 from bot.handlers.volunteers.states import TrainingModInput
-from bot.services.moderation import ModerationService, NotAllowedError
+from bot.services.moderation import ModerationService
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import InputError, parse_moment, parse_ref
 from bot.services.volunteers.trainings import TrainingService
@@ -55,26 +56,6 @@ def get_router() -> Router:
     return router
 
 
-async def _resolve(
-    event: CallbackQuery | Message,
-    moderation: ModerationService,
-    trainings: TrainingService,
-    pseudonym: str | None,
-    training_id: int,
-    action: str,
-) -> tuple[Moderator, Training] | None:
-    moderator = await moderation.moderator(pseudonym) if pseudonym else None
-    try:
-        training = await trainings.for_moderator(
-            moderator, training_id, action=action, actor_key=pseudonym
-        )
-    except NotAllowedError:
-        await polite_no(event)
-        return None
-    assert moderator is not None
-    return moderator, training
-
-
 async def show_training(
     message: Message,
     command: CommandObject,
@@ -90,7 +71,7 @@ async def show_training(
         recent = await trainings.recent(moderator)
         await message.answer(recent_text(recent), reply_markup=recent_keyboard(recent, locale))
         return
-    found = await _resolve(message, moderation, trainings, pseudonym, number, "training")
+    found = await training_for(message, moderation, trainings, pseudonym, number, "training")
     if found is not None:
         training = found[1]
         await message.answer(
@@ -107,7 +88,9 @@ async def open_training(
     pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    found = await _resolve(query, moderation, trainings, pseudonym, callback_data.id, "training")
+    found = await training_for(
+        query, moderation, trainings, pseudonym, callback_data.id, "training"
+    )
     if found is None:
         return
     await acknowledge(query)
@@ -126,7 +109,7 @@ async def ask_move(
     trainings: TrainingService,
     pseudonym: str | None,
 ) -> None:
-    found = await _resolve(
+    found = await training_for(
         query, moderation, trainings, pseudonym, callback_data.id, "training_move"
     )
     if found is None:
@@ -147,7 +130,9 @@ async def type_move(
     i18n: I18n,
 ) -> None:
     training_id = int((await state.get_data()).get("sm_training") or 0)
-    found = await _resolve(message, moderation, trainings, pseudonym, training_id, "training_move")
+    found = await training_for(
+        message, moderation, trainings, pseudonym, training_id, "training_move"
+    )
     if found is None:
         await state.clear()
         return
@@ -175,7 +160,7 @@ async def ask_cancel(
     trainings: TrainingService,
     pseudonym: str | None,
 ) -> None:
-    found = await _resolve(
+    found = await training_for(
         query, moderation, trainings, pseudonym, callback_data.id, "training_cancel"
     )
     if found is None:
@@ -194,7 +179,7 @@ async def cancel(
     trainings: TrainingService,
     pseudonym: str | None,
 ) -> None:
-    found = await _resolve(
+    found = await training_for(
         query, moderation, trainings, pseudonym, callback_data.id, "training_cancel"
     )
     if found is None:
@@ -227,7 +212,7 @@ async def attendance(
     trainings: TrainingService,
     pseudonym: str | None,
 ) -> None:
-    found = await _resolve(
+    found = await training_for(
         query, moderation, trainings, pseudonym, callback_data.id, "training_mark"
     )
     if found is None:
@@ -248,7 +233,7 @@ async def mark(
     trainings: TrainingService,
     pseudonym: str | None,
 ) -> None:
-    found = await _resolve(
+    found = await training_for(
         query, moderation, trainings, pseudonym, callback_data.id, "training_mark"
     )
     if found is None:

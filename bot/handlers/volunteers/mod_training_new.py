@@ -12,10 +12,10 @@ from aiogram.types import CallbackQuery, ForceReply, Message
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.db.repositories.moderators import Moderator
 from bot.handlers.moderation.access import IsModerator, polite_no
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
+from bot.handlers.volunteers.access import moderator_or_refuse
 from bot.handlers.volunteers.states import TrainingWizard
 from bot.services.dates import from_db, to_db
 from bot.services.moderation import ModerationService, NotAllowedError
@@ -175,16 +175,6 @@ async def choose_minutes(
     await _next(query.message, state, TrainingWizard.place, place_prompt())
 
 
-async def _moderator(
-    event: Message | CallbackQuery, moderation: ModerationService, pseudonym: str | None
-) -> Moderator | None:
-    moderator = await moderation.moderator(pseudonym) if pseudonym else None
-    if moderator is None:
-        await moderation.refuse(None, pseudonym, "training_new")
-        await polite_no(event)
-    return moderator
-
-
 async def type_place(
     message: Message,
     state: FSMContext,
@@ -198,7 +188,7 @@ async def type_place(
         await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
         return
     await state.update_data(tr_place=place)
-    moderator = await _moderator(message, moderation, pseudonym)
+    moderator = await moderator_or_refuse(message, moderation, pseudonym, "training_new")
     if moderator is None:
         await state.clear()
         return
@@ -219,7 +209,7 @@ async def choose_region(
     moderation: ModerationService,
     pseudonym: str | None,
 ) -> None:
-    moderator = await _moderator(query, moderation, pseudonym)
+    moderator = await moderator_or_refuse(query, moderation, pseudonym, "training_new")
     if moderator is None:
         return
     value = callback_data.value
@@ -294,7 +284,7 @@ async def publish(
     trainings: TrainingService,
     pseudonym: str | None,
 ) -> None:
-    moderator = await _moderator(query, moderation, pseudonym)
+    moderator = await moderator_or_refuse(query, moderation, pseudonym, "training_new")
     if moderator is None:
         return
     try:
