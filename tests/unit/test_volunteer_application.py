@@ -255,3 +255,28 @@ async def test_stop_and_cancel_leave_nothing(chat: Chat, db: Database) -> None:
     assert (await db.fetchone("SELECT COUNT(*) AS n FROM volunteers"))["n"] == 0
     await chat.send(u.callback(person, v(VolAction.STOP)))
     assert (await db.fetchone("SELECT COUNT(*) AS n FROM volunteers"))["n"] == 0
+
+
+async def test_with_a_moderators_group_the_card_goes_there_and_the_region_decides(
+    settings: Settings, db: Database, keyring: Keyring, i18n: I18n, bot
+) -> None:
+    group = -1_009_000_000_001
+    grouped = settings.model_copy(update={"moderator_chat_id": group})
+    chat = Chat(
+        create_dispatcher(settings=grouped, db=db, keyring=keyring, i18n=i18n, outbox_bot=bot), bot
+    )
+    await staff(chat)
+    await apply(chat)
+    delivered = await chat.flush()
+    (card,) = sent_to(delivered, group)
+    assert NAME not in card.text and PHONE not in card.text
+    assert not sent_to(delivered, MODERATOR)
+    # Pressed in the group by Almaty's moderator: refused; by the region's: approved.
+    other = u.user(OTHER_MOD, "ru")
+    pressed = u.callback(other, vm(VolModAction.APPROVE, 1))
+    pressed["callback_query"]["message"]["chat"] = {"id": group, "type": "supergroup"}
+    assert alerts(await chat.send(pressed))
+    pressed = u.callback(u.user(MODERATOR, "ru"), vm(VolModAction.APPROVE, 1))
+    pressed["callback_query"]["message"]["chat"] = {"id": group, "type": "supergroup"}
+    await chat.send(pressed)
+    assert (await db.fetchone("SELECT status FROM volunteers"))["status"] == "active"

@@ -78,7 +78,9 @@ async def make_task(
     skill: str = "construction",
     publish: bool = True,
     assignee: int | None = None,
+    region: str | None = None,
 ) -> list:
+    """The wizard; `region` when the moderator covers several (then it is asked)."""
     moderator = u.user(MODERATOR, "ru")
     if from_case:
         await chat.send(u.callback(moderator, ModCallback(action="task", id=1).pack()))
@@ -86,6 +88,8 @@ async def make_task(
         await chat.send(u.text(moderator, "/task_new"))
     await chat.send(u.text(moderator, TITLE))
     await chat.send(u.text(moderator, INSTRUCTIONS))
+    if region is not None:
+        await chat.send(u.callback(moderator, tm(TaskModAction.REGION, value=region)))
     await chat.send(u.callback(moderator, tm(TaskModAction.SKILL, value=skill)))
     await chat.send(u.text(moderator, deadline_text()))
     await chat.send(u.callback(moderator, tm(TaskModAction.NO_LOT)))

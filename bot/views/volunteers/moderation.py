@@ -142,7 +142,7 @@ def list_keyboard(
     rows = [
         [
             _button(
-                ("✅ " if value == status else "") + status_filter_label(value),
+                ("• " if value == status else "") + status_filter_label(value),
                 VolModAction.PAGE,
                 status=value,
                 region=region,

@@ -13,11 +13,11 @@ from bot.db.repositories.volunteer_tasks import Finding, Task
 from bot.services.volunteers.rules import MAX_FINDING_FILES, MAX_FINDINGS, MAX_PROGRESS, MAX_REASON
 from bot.services.volunteers.tasks import TABS, TaskPage
 from bot.views.callbacks import TaskAction, TaskCallback
-from bot.views.common import CHECK
 from bot.views.labels import region_name
 from bot.views.volunteers.labels import moment, skill_label, task_status_label
 
 TITLE_IN_BUTTON = 40
+CURRENT = "• "  # marks the tab being shown (its label has its own emoji)
 
 
 def task_lines(task: Task, locale: str) -> list[str]:
@@ -110,7 +110,7 @@ def tab_label(tab: str) -> str:
     return {
         "mine": _("📌 Mine"),
         "available": _("🙋 Available"),
-        "done": _("✅ Done"),
+        "done": _("✅ Completed"),
     }[tab]
 
 
@@ -141,7 +141,7 @@ def list_text(page: TaskPage) -> str:
 def list_keyboard(page: TaskPage, locale: str) -> InlineKeyboardMarkup:
     rows = [
         [
-            _button((CHECK if tab == page.tab else "") + tab_label(tab), TaskAction.TAB, tab=tab)
+            _button((CURRENT if tab == page.tab else "") + tab_label(tab), TaskAction.TAB, tab=tab)
             for tab in TABS
         ]
     ]
