@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.config import Settings
 from bot.views.callbacks import (
     TaskAction,
     TaskCallback,
@@ -22,13 +24,27 @@ from bot.views.callbacks import (
     VolModCallback,
 )
 from tests import updates as u
-from tests.conftest import Chat
+from tests.conftest import TEST_SECRET, Chat
 from tests.unit.test_report_flow import onboard
 
 ADMIN, MODERATOR, OTHER_MOD = 900, 901, 902
 VOLUNTEER, SECOND, THIRD = 1001, 1002, 1003
 NAME = "Әсел Құрманғалиқызы"
 PHONE = "+77011234567"
+
+
+def admin_settings(db_path: Path, **changes: Any) -> Settings:
+    """The tests' settings with ADMIN as the superadmin."""
+    return Settings(
+        _env_file=None,
+        bot_token="42:TEST-TOKEN",
+        secret_key=TEST_SECRET,
+        database_path=db_path,
+        admin_ids=(ADMIN,),
+        code_check_seconds=0.01,
+        outbox_rate=1000,
+        **changes,
+    )
 
 
 def v(action: VolAction, value: str = "") -> str:

@@ -73,7 +73,7 @@ def help_text() -> str:
 
 
 def privacy_text() -> str:
-    return _(
+    stored = _(
         "<b>Privacy</b>\n\n"
         "<b>What the bot stores.</b> Your chosen language and region, the date you first "
         "wrote, and your chat number in encrypted form, so that the bot can answer you. "
@@ -87,6 +87,12 @@ def privacy_text() -> str:
         "Anti-Corruption Agency's line 1424, and avoid keeping sensitive messages on your "
         "phone."
     )
+    volunteers = _(
+        "<b>Volunteers.</b> If you apply to become a volunteer, your name and phone number "
+        "are stored encrypted, and only the moderators of your region can see them. You can "
+        "delete them at any time in /me."
+    )
+    return f"{stored}\n\n{volunteers}"
 
 
 def welcome_text() -> str:

@@ -16,15 +16,15 @@ from bot.views.callbacks import VolAction, VolModAction
 from bot.views.volunteers.application import intro_text
 from bot.views.volunteers.moderation import approved_notice
 from tests import updates as u
-from tests.conftest import TEST_SECRET, Chat, render, translate
+from tests.conftest import Chat, render, translate
 from tests.unit.test_report_flow import onboard
 from tests.volunteers import (
-    ADMIN,
     MODERATOR,
     NAME,
     OTHER_MOD,
     PHONE,
     VOLUNTEER,
+    admin_settings,
     alerts,
     apply,
     approve,
@@ -44,15 +44,7 @@ SENT = (
 
 @pytest.fixture
 def settings(db_path) -> Settings:
-    return Settings(
-        _env_file=None,
-        bot_token="42:TEST-TOKEN",
-        secret_key=TEST_SECRET,
-        database_path=db_path,
-        admin_ids=(ADMIN,),
-        code_check_seconds=0.01,
-        outbox_rate=1000,
-    )
+    return admin_settings(db_path)
 
 
 async def test_an_application_reaches_the_moderators_of_the_region_only(
@@ -132,7 +124,7 @@ async def test_name_and_phone_only_for_the_regions_moderators_and_audited(
     assert stranger and NAME not in stranger[0]
     actions = [r["action"] for r in await db.fetchall("SELECT action FROM audit_log")]
     assert actions.count("vol_identity") == 1
-    assert "refused:vol_who" in actions and "refused:vol_ok" in actions
+    assert "refused:vm:who" in actions and "refused:vm:ok" in actions
 
 
 async def test_volunteers_list_filters_and_pages(chat: Chat, db: Database, i18n: I18n) -> None:

@@ -15,10 +15,10 @@ from bot.db.connection import Database
 from bot.logs import configure_logging
 from bot.views.callbacks import TaskAction, TaskModAction, VolModAction
 from tests import updates as u
-from tests.conftest import TEST_SECRET, Chat
+from tests.conftest import Chat
 from tests.unit.test_privacy_dump import dump, forms_of
 from tests.unit.test_volunteer_tasks import make_task
-from tests.volunteers import ADMIN, MODERATOR, SECOND, apply, approve, staff, tm, vm, vt
+from tests.volunteers import MODERATOR, SECOND, admin_settings, apply, approve, staff, tm, vm, vt
 
 NAME = "Гүлжаһан Тілеуқабылқызы"
 PHONE_DIGITS = "7017778899"
@@ -27,15 +27,7 @@ VOLUNTEER_ID = 5_123_456_789
 
 @pytest.fixture
 def settings(db_path) -> Settings:
-    return Settings(
-        _env_file=None,
-        bot_token="42:TEST-TOKEN",
-        secret_key=TEST_SECRET,
-        database_path=db_path,
-        admin_ids=(ADMIN,),
-        code_check_seconds=0.01,
-        outbox_rate=1000,
-    )
+    return admin_settings(db_path)
 
 
 async def whole_life(chat: Chat) -> list:

@@ -11,16 +11,16 @@ from bot.db.connection import Database
 from bot.views.callbacks import TaskAction, TaskModAction, VolAction, VolModAction
 from bot.views.volunteers.profile import deleted_text, kept_text, not_volunteer_text
 from tests import updates as u
-from tests.conftest import TEST_SECRET, Chat, render
+from tests.conftest import Chat, render
 from tests.unit.test_volunteer_tasks import make_task
 from tests.volunteers import (
-    ADMIN,
     MODERATOR,
     NAME,
     PHONE,
     SECOND,
     VOLUNTEER,
     active_volunteer,
+    admin_settings,
     alerts,
     buttons,
     sent_to,
@@ -34,15 +34,7 @@ from tests.volunteers import (
 
 @pytest.fixture
 def settings(db_path) -> Settings:
-    return Settings(
-        _env_file=None,
-        bot_token="42:TEST-TOKEN",
-        secret_key=TEST_SECRET,
-        database_path=db_path,
-        admin_ids=(ADMIN,),
-        code_check_seconds=0.01,
-        outbox_rate=1000,
-    )
+    return admin_settings(db_path)
 
 
 @pytest.fixture

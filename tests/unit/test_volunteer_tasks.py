@@ -18,18 +18,18 @@ from bot.db.connection import Database
 from bot.services.dates import utc_now
 from bot.views.callbacks import ModCallback, TaskAction, TaskModAction
 from tests import updates as u
-from tests.conftest import TEST_SECRET, Chat, translate
+from tests.conftest import Chat, translate
 from tests.invariants import check_case_invariants
 from tests.unit.test_privacy_dump import dump
 from tests.unit.test_report_flow import DESCRIPTION, file_report, onboard, rp
 from tests.volunteers import (
-    ADMIN,
     MODERATOR,
     OTHER_MOD,
     SECOND,
     THIRD,
     VOLUNTEER,
     active_volunteer,
+    admin_settings,
     alerts,
     buttons,
     sent_to,
@@ -48,15 +48,7 @@ INSTRUCTIONS = (
 
 @pytest.fixture
 def settings(db_path) -> Settings:
-    return Settings(
-        _env_file=None,
-        bot_token="42:TEST-TOKEN",
-        secret_key=TEST_SECRET,
-        database_path=db_path,
-        admin_ids=(ADMIN,),
-        code_check_seconds=0.01,
-        outbox_rate=1000,
-    )
+    return admin_settings(db_path)
 
 
 def deadline_text(days: int = 10) -> str:

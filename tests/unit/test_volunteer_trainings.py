@@ -17,16 +17,16 @@ from bot.db.connection import Database
 from bot.services.dates import to_db, utc_now
 from bot.views.callbacks import TaskAction, TrainingAction, TrainingModAction
 from tests import updates as u
-from tests.conftest import TEST_SECRET, Chat, translate
+from tests.conftest import Chat, translate
 from tests.unit.test_volunteer_tasks import make_task
 from tests.volunteers import (
-    ADMIN,
     MODERATOR,
     OTHER_MOD,
     SECOND,
     THIRD,
     VOLUNTEER,
     active_volunteer,
+    admin_settings,
     alerts,
     buttons,
     documents,
@@ -43,16 +43,7 @@ ALMATY = ZoneInfo("Asia/Almaty")
 
 @pytest.fixture
 def settings(db_path) -> Settings:
-    return Settings(
-        _env_file=None,
-        bot_token="42:TEST-TOKEN",
-        secret_key=TEST_SECRET,
-        database_path=db_path,
-        admin_ids=(ADMIN,),
-        code_check_seconds=0.01,
-        outbox_rate=1000,
-        volunteer_chat_id=GROUP,
-    )
+    return admin_settings(db_path, volunteer_chat_id=GROUP)
 
 
 def starts_text(days: int = 5) -> tuple[str, datetime]:

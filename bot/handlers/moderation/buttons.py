@@ -23,7 +23,6 @@ from bot.handlers.moderation.casefile import chat_key, open_case
 from bot.handlers.moderation.evidence import send_evidence
 from bot.handlers.moderation.states import ModInput
 from bot.handlers.replies import acknowledge
-from bot.handlers.volunteers.mod_task_new import start_from_case
 from bot.services.moderation import InvalidActionError, ModerationService, NotAllowedError
 from bot.services.reports import ReportService
 from bot.views.callbacks import ModAction, ModCallback
@@ -178,6 +177,9 @@ async def phone(
 async def task(
     query: CallbackQuery, state: FSMContext, moderator: Moderator, report: Report
 ) -> None:
+    # Imported here: the volunteers' handlers use this package's access helpers.
+    from bot.handlers.volunteers.mod_task_new import start_from_case
+
     await start_from_case(query, state, moderator, report)
 
 

@@ -13,14 +13,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.db.repositories.reports import EvidenceFile
+from bot.db.repositories.volunteer_tasks import Task
+from bot.db.repositories.volunteers import Volunteer
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.files import Refused, has_file, take_file
 from bot.handlers.report.flow import TYPED
+from bot.handlers.volunteers.access import VolunteerPress
 from bot.handlers.volunteers.states import VolunteerInput
-from bot.handlers.volunteers.tasks import me_or_say
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import InputError, check_text
-from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.rules import MAX_FINDING_FILES, MAX_FINDINGS
 from bot.services.volunteers.tasks import TaskService
 from bot.views.callbacks import TaskAction, TaskCallback
@@ -37,6 +38,7 @@ from bot.views.volunteers.tasks import (
 
 def get_router() -> Router:
     router = Router(name="volunteer-findings")
+    router.callback_query.middleware(VolunteerPress())
     on = TaskCallback.filter
     router.callback_query.register(start, on(F.action == TaskAction.SUBMIT))
     router.message.register(type_findings, VolunteerInput.findings_text, *TYPED)
@@ -45,22 +47,7 @@ def get_router() -> Router:
     return router
 
 
-async def start(
-    query: CallbackQuery,
-    callback_data: TaskCallback,
-    state: FSMContext,
-    volunteers: VolunteerService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-) -> None:
-    volunteer = await me_or_say(query, volunteers, pseudonym)
-    if volunteer is None:
-        return
-    try:
-        task = await vol_tasks.for_volunteer(volunteer, callback_data.id)
-    except VolunteerActionError as exc:
-        await acknowledge(query, action_error_text(exc.reason), alert=True)
-        return
+async def start(query: CallbackQuery, state: FSMContext, volunteer: Volunteer, task: Task) -> None:
     if task.status != "in_progress" or task.assignee != volunteer.id:
         await acknowledge(query, action_error_text("state"), alert=True)
         return
@@ -117,25 +104,18 @@ async def _counter(bot: Bot, chat_id: int, state: FSMContext, count: int, task_i
 
 async def send(
     query: CallbackQuery,
-    callback_data: TaskCallback,
     state: FSMContext,
-    volunteers: VolunteerService,
+    volunteer: Volunteer,
+    task: Task,
     vol_tasks: TaskService,
-    pseudonym: str | None,
 ) -> None:
-    volunteer = await me_or_say(query, volunteers, pseudonym)
-    if volunteer is None:
-        return
     data = await state.get_data()
-    if (
-        await state.get_state() != VolunteerInput.findings_files.state
-        or int(data.get("vol_task") or 0) != callback_data.id
-    ):
+    waiting = await state.get_state() == VolunteerInput.findings_files.state
+    if not waiting or int(data.get("vol_task") or 0) != task.id:
         await acknowledge(query, action_error_text("state"), alert=True)
         return
     files = [EvidenceFile(k, f, m, bool(c)) for k, f, m, c in data.get("vf_files", [])]
     try:
-        task = await vol_tasks.for_volunteer(volunteer, callback_data.id)
         await vol_tasks.submit(volunteer, task, data.get("vf_body", ""), files)
     except (VolunteerActionError, InputError) as exc:
         await state.clear()

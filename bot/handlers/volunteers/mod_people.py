@@ -6,17 +6,21 @@ answered politely and audited."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, ForceReply, Message
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.moderators import Moderator
-from bot.handlers.moderation.access import IsModerator, polite_no
+from bot.db.repositories.volunteers import Volunteer
+from bot.handlers.moderation.access import IsModerator
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
-from bot.handlers.volunteers.access import volunteer_for
+from bot.handlers.volunteers.access import StaffPress, moderator_or_refuse, volunteer_for
 from bot.handlers.volunteers.states import ModVolunteerInput
 from bot.services.moderation import ModerationService
 from bot.services.regions import region_from_text
@@ -44,6 +48,7 @@ from bot.views.volunteers.moderation import (
 
 def get_router() -> Router:
     router = Router(name="volunteers-moderation")
+    router.callback_query.middleware(StaffPress())
     on = VolModCallback.filter
     router.message.register(list_volunteers, Command("volunteers"), IsModerator())
     router.callback_query.register(page, on(F.action == VolModAction.PAGE))
@@ -108,31 +113,20 @@ async def page(
     pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    moderator = await moderation.moderator(pseudonym) if pseudonym else None
-    if moderator is None:
-        await moderation.refuse(None, pseudonym, "volunteers")
-        await polite_no(query)
-        return
-    await acknowledge(query)
-    text, markup = await _list(moderator, volunteers, callback_data, i18n.current_locale)
-    await query.message.edit_text(text, reply_markup=markup)
+    moderator = await moderator_or_refuse(query, moderation, pseudonym, "volunteers")
+    if moderator is not None:
+        await acknowledge(query)
+        text, markup = await _list(moderator, volunteers, callback_data, i18n.current_locale)
+        await query.message.edit_text(text, reply_markup=markup)
 
 
 async def card(
     query: CallbackQuery,
-    callback_data: VolModCallback,
-    moderation: ModerationService,
+    volunteer: Volunteer,
     volunteers: VolunteerService,
     recognition: RecognitionService,
-    pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    found = await volunteer_for(
-        query, moderation, volunteers, pseudonym, callback_data.id, "vol_card"
-    )
-    if found is None:
-        return
-    _moderator, volunteer = found
     await acknowledge(query)
     standing, points = await recognition.standing(volunteer)
     unlocked = await volunteers.unlocks(volunteer)
@@ -143,18 +137,8 @@ async def card(
 
 
 async def approve(
-    query: CallbackQuery,
-    callback_data: VolModCallback,
-    moderation: ModerationService,
-    volunteers: VolunteerService,
-    pseudonym: str | None,
+    query: CallbackQuery, moderator: Moderator, volunteer: Volunteer, volunteers: VolunteerService
 ) -> None:
-    found = await volunteer_for(
-        query, moderation, volunteers, pseudonym, callback_data.id, "vol_ok"
-    )
-    if found is None:
-        return
-    moderator, volunteer = found
     try:
         await volunteers.approve(moderator, volunteer)
     except VolunteerActionError as exc:
@@ -165,82 +149,34 @@ async def approve(
 
 
 async def identity(
-    query: CallbackQuery,
-    callback_data: VolModCallback,
-    moderation: ModerationService,
-    volunteers: VolunteerService,
-    pseudonym: str | None,
+    query: CallbackQuery, moderator: Moderator, volunteer: Volunteer, volunteers: VolunteerService
 ) -> None:
-    found = await volunteer_for(
-        query, moderation, volunteers, pseudonym, callback_data.id, "vol_who"
-    )
-    if found is None:
-        return
-    moderator, volunteer = found
     shown = await volunteers.identity(moderator, volunteer)
     await acknowledge(query, identity_alert(shown), alert=True)
 
 
 async def _prompt(
-    query: CallbackQuery,
-    callback_data: VolModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    volunteers: VolunteerService,
-    pseudonym: str | None,
-    step,
-    text,
-    action: str,
+    query: CallbackQuery, state: FSMContext, volunteer: Volunteer, step: State, text: str
 ) -> None:
-    found = await volunteer_for(query, moderation, volunteers, pseudonym, callback_data.id, action)
-    if found is None:
-        return
     await acknowledge(query)
     await state.set_state(step)
-    await state.update_data(vm_volunteer=callback_data.id)
-    await query.message.answer(text(callback_data.id), reply_markup=ForceReply(selective=True))
+    await state.update_data(vm_volunteer=volunteer.id)
+    await query.message.answer(text, reply_markup=ForceReply(selective=True))
 
 
-async def ask_reason(
-    query: CallbackQuery,
-    callback_data: VolModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    volunteers: VolunteerService,
-    pseudonym: str | None,
-) -> None:
+async def ask_reason(query: CallbackQuery, state: FSMContext, volunteer: Volunteer) -> None:
     await _prompt(
-        query,
-        callback_data,
-        state,
-        moderation,
-        volunteers,
-        pseudonym,
-        ModVolunteerInput.reject_reason,
-        reject_prompt,
-        "vol_no",
+        query, state, volunteer, ModVolunteerInput.reject_reason, reject_prompt(volunteer.id)
     )
 
 
-async def ask_letter(
-    query: CallbackQuery,
-    callback_data: VolModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    volunteers: VolunteerService,
-    pseudonym: str | None,
-) -> None:
+async def ask_letter(query: CallbackQuery, state: FSMContext, volunteer: Volunteer) -> None:
     await _prompt(
-        query,
-        callback_data,
-        state,
-        moderation,
-        volunteers,
-        pseudonym,
-        ModVolunteerInput.letter_reason,
-        letter_prompt,
-        "vol_letter",
+        query, state, volunteer, ModVolunteerInput.letter_reason, letter_prompt(volunteer.id)
     )
+
+
+Act = Callable[[Moderator, Volunteer, str], Awaitable[object]]
 
 
 async def _typed(
@@ -250,8 +186,8 @@ async def _typed(
     volunteers: VolunteerService,
     pseudonym: str | None,
     action: str,
-    act,
-    reply,
+    act: Act,
+    reply: Callable[[int], str],
 ) -> None:
     """Re-authorise (the role may have changed since the button), act, and reply."""
     volunteer_id = int((await state.get_data()).get("vm_volunteer") or 0)
@@ -286,7 +222,7 @@ async def type_reason(
         moderation,
         volunteers,
         pseudonym,
-        "vol_no",
+        "vm:no",
         volunteers.reject,
         rejected_reply,
     )
@@ -306,7 +242,7 @@ async def type_letter(
         moderation,
         volunteers,
         pseudonym,
-        "vol_letter",
+        "vm:letter",
         recognition.award,
         letter_reply,
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, ForceReply, Message
 
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.volunteer_tasks import Task
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
-from bot.handlers.volunteers.access import task_for
+from bot.handlers.volunteers.access import StaffPress, task_for
 from bot.handlers.volunteers.states import TaskModInput
 from bot.services.moderation import ModerationService
 from bot.services.volunteers.errors import TrainingNeededError, VolunteerActionError
@@ -33,6 +34,7 @@ ASK = ForceReply(selective=True)
 
 def get_router() -> Router:
     router = Router(name="volunteer-task-input")
+    router.callback_query.middleware(StaffPress())
     on = TaskModCallback.filter
     card = on(F.id > 0)
     router.callback_query.register(ask_return, card, on(F.action == TaskModAction.RETURN))
@@ -43,65 +45,20 @@ def get_router() -> Router:
 
 
 async def _prompt(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-    step,
-    text: str,
-    action: str,
+    query: CallbackQuery, state: FSMContext, task: Task, step: State, text: str
 ) -> None:
-    found = await task_for(query, moderation, vol_tasks, pseudonym, callback_data.id, action)
-    if found is None:
-        return
     await acknowledge(query)
     await state.set_state(step)
-    await state.update_data(tm_task=callback_data.id)
+    await state.update_data(tm_task=task.id)
     await query.message.answer(text, reply_markup=ASK)
 
 
-async def ask_return(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-) -> None:
-    await _prompt(
-        query,
-        callback_data,
-        state,
-        moderation,
-        vol_tasks,
-        pseudonym,
-        TaskModInput.return_comment,
-        return_prompt(callback_data.id),
-        "task_return",
-    )
+async def ask_return(query: CallbackQuery, state: FSMContext, task: Task) -> None:
+    await _prompt(query, state, task, TaskModInput.return_comment, return_prompt(task.id))
 
 
-async def ask_assignee(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-) -> None:
-    await _prompt(
-        query,
-        callback_data,
-        state,
-        moderation,
-        vol_tasks,
-        pseudonym,
-        TaskModInput.assignee,
-        assignee_prompt(),
-        "task_assign",
-    )
+async def ask_assignee(query: CallbackQuery, state: FSMContext, task: Task) -> None:
+    await _prompt(query, state, task, TaskModInput.assignee, assignee_prompt())
 
 
 async def _typed_task(
@@ -126,7 +83,7 @@ async def type_return(
     vol_tasks: TaskService,
     pseudonym: str | None,
 ) -> None:
-    found = await _typed_task(message, state, moderation, vol_tasks, pseudonym, "task_return")
+    found = await _typed_task(message, state, moderation, vol_tasks, pseudonym, "tm:back")
     if found is None:
         return
     moderator, task = found
@@ -151,7 +108,7 @@ async def type_assignee(
     vol_tasks: TaskService,
     pseudonym: str | None,
 ) -> None:
-    found = await _typed_task(message, state, moderation, vol_tasks, pseudonym, "task_assign")
+    found = await _typed_task(message, state, moderation, vol_tasks, pseudonym, "tm:assign")
     if found is None:
         return
     moderator, task = found

@@ -5,15 +5,19 @@ findings back and giving the task to a volunteer need a typed answer: mod_task_i
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, ForceReply, Message
 from aiogram.utils.i18n import I18n
 
+from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.volunteer_tasks import Task
 from bot.handlers.moderation.access import IsModerator, polite_no
 from bot.handlers.replies import acknowledge
-from bot.handlers.volunteers.access import task_for
+from bot.handlers.volunteers.access import StaffPress, task_for
 from bot.handlers.volunteers.files import send_files
 from bot.services.moderation import InvalidActionError, ModerationService, NotAllowedError
 from bot.services.volunteers.errors import VolunteerActionError
@@ -38,6 +42,7 @@ ASK = ForceReply(selective=True)
 
 def get_router() -> Router:
     router = Router(name="volunteer-task-review")
+    router.callback_query.middleware(StaffPress())
     on = TaskModCallback.filter
     card = on(F.id > 0)
     router.message.register(show_task, Command("task"), IsModerator())
@@ -78,35 +83,18 @@ async def show_task(
         await message.answer(text, reply_markup=markup)
 
 
-async def open_task(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-    i18n: I18n,
-) -> None:
-    found = await task_for(query, moderation, vol_tasks, pseudonym, callback_data.id, "task")
-    if found is not None:
-        await acknowledge(query)
-        text, markup = await _card(vol_tasks, found[1], i18n.current_locale)
-        await query.message.answer(text, reply_markup=markup)
+async def open_task(query: CallbackQuery, task: Task, vol_tasks: TaskService, i18n: I18n) -> None:
+    await acknowledge(query)
+    text, markup = await _card(vol_tasks, task, i18n.current_locale)
+    await query.message.answer(text, reply_markup=markup)
+
+
+Act = Callable[[Moderator, Task], Awaitable[Any]]
 
 
 async def _act(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-    action: str,
-    act,
-    reply,
+    query: CallbackQuery, moderator: Moderator, task: Task, act: Act, reply: Callable[[Any], str]
 ) -> None:
-    found = await task_for(query, moderation, vol_tasks, pseudonym, callback_data.id, action)
-    if found is None:
-        return
-    moderator, task = found
     try:
         result = await act(moderator, task)
     except (VolunteerActionError, InvalidActionError) as exc:
@@ -117,99 +105,42 @@ async def _act(
         return
     await acknowledge(query)
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(reply(task, result))
+    await query.message.answer(reply(result))
 
 
 async def accept(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
+    query: CallbackQuery, moderator: Moderator, task: Task, vol_tasks: TaskService
 ) -> None:
     await _act(
-        query,
-        callback_data,
-        moderation,
-        vol_tasks,
-        pseudonym,
-        "task_accept",
-        vol_tasks.accept_findings,
-        lambda task, _r: accepted_reply(task.id),
+        query, moderator, task, vol_tasks.accept_findings, lambda _r: accepted_reply(task.id)
     )
 
 
 async def attach(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
+    query: CallbackQuery, moderator: Moderator, task: Task, vol_tasks: TaskService
 ) -> None:
-    await _act(
-        query,
-        callback_data,
-        moderation,
-        vol_tasks,
-        pseudonym,
-        "task_attach",
-        vol_tasks.attach_to_case,
-        lambda _task, case: attached_reply(case),
-    )
+    await _act(query, moderator, task, vol_tasks.attach_to_case, attached_reply)
 
 
 async def cancel(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
+    query: CallbackQuery, moderator: Moderator, task: Task, vol_tasks: TaskService
 ) -> None:
-    await _act(
-        query,
-        callback_data,
-        moderation,
-        vol_tasks,
-        pseudonym,
-        "task_cancel",
-        vol_tasks.cancel,
-        lambda task, _r: cancelled_reply(task.id),
-    )
+    await _act(query, moderator, task, vol_tasks.cancel, lambda _r: cancelled_reply(task.id))
 
 
 async def publish(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
+    query: CallbackQuery, moderator: Moderator, task: Task, vol_tasks: TaskService
 ) -> None:
     await _act(
-        query,
-        callback_data,
-        moderation,
-        vol_tasks,
-        pseudonym,
-        "task_publish",
-        vol_tasks.publish,
-        lambda task, told: published_reply(task.id, told),
+        query, moderator, task, vol_tasks.publish, lambda told: published_reply(task.id, told)
     )
 
 
-async def files(
-    query: CallbackQuery,
-    callback_data: TaskModCallback,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-) -> None:
-    found = await task_for(query, moderation, vol_tasks, pseudonym, callback_data.id, "task_files")
-    if found is None:
-        return
+async def files(query: CallbackQuery, task: Task, vol_tasks: TaskService) -> None:
     await acknowledge(query)
-    _finding, items = await vol_tasks.findings(found[1])
+    _finding, items = await vol_tasks.findings(task)
     chat_id = query.message.chat.id
     if not items:
         await query.bot.send_message(chat_id, no_files_text())
         return
-    await send_files(query.bot, chat_id, items, files_caption(found[1].id))
+    await send_files(query.bot, chat_id, items, files_caption(task.id))

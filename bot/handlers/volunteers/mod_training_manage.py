@@ -15,7 +15,7 @@ from bot.db.repositories.trainings import Training
 from bot.handlers.moderation.access import IsModerator
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
-from bot.handlers.volunteers.access import training_for
+from bot.handlers.volunteers.access import StaffPress, training_for
 from bot.handlers.volunteers.states import TrainingModInput
 from bot.services.moderation import ModerationService
 from bot.services.volunteers.errors import VolunteerActionError
@@ -43,6 +43,7 @@ ASK = ForceReply(selective=True)
 
 def get_router() -> Router:
     router = Router(name="volunteer-training-manage")
+    router.callback_query.middleware(StaffPress())
     on = TrainingModCallback.filter
     card = on(F.id > 0)
     router.message.register(show_training, Command("training"), IsModerator())
@@ -81,43 +82,20 @@ async def show_training(
 
 
 async def open_training(
-    query: CallbackQuery,
-    callback_data: TrainingModCallback,
-    moderation: ModerationService,
-    trainings: TrainingService,
-    pseudonym: str | None,
-    i18n: I18n,
+    query: CallbackQuery, training: Training, trainings: TrainingService, i18n: I18n
 ) -> None:
-    found = await training_for(
-        query, moderation, trainings, pseudonym, callback_data.id, "training"
-    )
-    if found is None:
-        return
     await acknowledge(query)
-    training = found[1]
     await query.message.answer(
         admin_text(training, i18n.current_locale),
         reply_markup=admin_keyboard(training, trainings.started(training)),
     )
 
 
-async def ask_move(
-    query: CallbackQuery,
-    callback_data: TrainingModCallback,
-    state: FSMContext,
-    moderation: ModerationService,
-    trainings: TrainingService,
-    pseudonym: str | None,
-) -> None:
-    found = await training_for(
-        query, moderation, trainings, pseudonym, callback_data.id, "training_move"
-    )
-    if found is None:
-        return
+async def ask_move(query: CallbackQuery, state: FSMContext, training: Training) -> None:
     await acknowledge(query)
     await state.set_state(TrainingModInput.move_to)
-    await state.update_data(sm_training=callback_data.id)
-    await query.message.answer(move_prompt(callback_data.id), reply_markup=ASK)
+    await state.update_data(sm_training=training.id)
+    await query.message.answer(move_prompt(training.id), reply_markup=ASK)
 
 
 async def type_move(
@@ -130,9 +108,7 @@ async def type_move(
     i18n: I18n,
 ) -> None:
     training_id = int((await state.get_data()).get("sm_training") or 0)
-    found = await training_for(
-        message, moderation, trainings, pseudonym, training_id, "training_move"
-    )
+    found = await training_for(message, moderation, trainings, pseudonym, training_id, "sm:move")
     if found is None:
         await state.clear()
         return
@@ -153,38 +129,16 @@ async def type_move(
     await message.reply(moved_reply(training.id, moment_of(starts, i18n.current_locale)))
 
 
-async def ask_cancel(
-    query: CallbackQuery,
-    callback_data: TrainingModCallback,
-    moderation: ModerationService,
-    trainings: TrainingService,
-    pseudonym: str | None,
-) -> None:
-    found = await training_for(
-        query, moderation, trainings, pseudonym, callback_data.id, "training_cancel"
-    )
-    if found is None:
-        return
+async def ask_cancel(query: CallbackQuery, training: Training) -> None:
     await acknowledge(query)
     await query.message.answer(
-        cancel_confirm_text(callback_data.id),
-        reply_markup=cancel_confirm_keyboard(callback_data.id),
+        cancel_confirm_text(training.id), reply_markup=cancel_confirm_keyboard(training.id)
     )
 
 
 async def cancel(
-    query: CallbackQuery,
-    callback_data: TrainingModCallback,
-    moderation: ModerationService,
-    trainings: TrainingService,
-    pseudonym: str | None,
+    query: CallbackQuery, moderator: Moderator, training: Training, trainings: TrainingService
 ) -> None:
-    found = await training_for(
-        query, moderation, trainings, pseudonym, callback_data.id, "training_cancel"
-    )
-    if found is None:
-        return
-    moderator, training = found
     try:
         await trainings.cancel(moderator, training)
     except VolunteerActionError as exc:
@@ -208,16 +162,9 @@ async def _attendance_view(
 async def attendance(
     query: CallbackQuery,
     callback_data: TrainingModCallback,
-    moderation: ModerationService,
+    training: Training,
     trainings: TrainingService,
-    pseudonym: str | None,
 ) -> None:
-    found = await training_for(
-        query, moderation, trainings, pseudonym, callback_data.id, "training_mark"
-    )
-    if found is None:
-        return
-    training = found[1]
     if not trainings.started(training):
         await acknowledge(query, action_error_text("not_started"), alert=True)
         return
@@ -229,16 +176,10 @@ async def attendance(
 async def mark(
     query: CallbackQuery,
     callback_data: TrainingModCallback,
-    moderation: ModerationService,
+    moderator: Moderator,
+    training: Training,
     trainings: TrainingService,
-    pseudonym: str | None,
 ) -> None:
-    found = await training_for(
-        query, moderation, trainings, pseudonym, callback_data.id, "training_mark"
-    )
-    if found is None:
-        return
-    moderator, training = found
     parts = callback_data.value.split("-")
     if len(parts) != 3 or not all(part.isdigit() for part in parts):
         await acknowledge(query, action_error_text("state"), alert=True)

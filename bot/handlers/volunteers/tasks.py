@@ -1,16 +1,24 @@
-"""/tasks for volunteers: mine, available, done; one task; take, accept, decline, progress."""
+"""/tasks for volunteers: mine, available, done; one task; take, accept, decline, progress.
+
+Every button passes `VolunteerPress` first, which hands the handler the `volunteer` and the
+`task`; a typed reason or progress note is checked again when it arrives."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
+from bot.db.repositories.volunteer_tasks import Task
 from bot.db.repositories.volunteers import Volunteer
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
+from bot.handlers.volunteers.access import VolunteerPress
 from bot.handlers.volunteers.states import VolunteerInput
 from bot.services.volunteers.errors import TrainingNeededError, VolunteerActionError
 from bot.services.volunteers.inputs import InputError
@@ -32,9 +40,12 @@ from bot.views.volunteers.tasks import (
     task_text,
 )
 
+TaskAct = Callable[[Volunteer, Task, str], Awaitable[None]]
+
 
 def get_router() -> Router:
     router = Router(name="volunteer-tasks")
+    router.callback_query.middleware(VolunteerPress())
     on = TaskCallback.filter
     router.message.register(show_tasks, Command("tasks"))
     router.callback_query.register(tab, on(F.action == TaskAction.TAB))
@@ -48,17 +59,14 @@ def get_router() -> Router:
     return router
 
 
-async def me_or_say(
-    event: Message | CallbackQuery, volunteers: VolunteerService, pseudonym: str | None
+async def active_or_say(
+    message: Message, volunteers: VolunteerService, pseudonym: str | None
 ) -> Volunteer | None:
-    """The volunteer behind this update, or a clear answer that they are not one."""
+    """For typed commands and answers: the volunteer, or a clear word that they are not one."""
     volunteer = await volunteers.get(pseudonym)
     if volunteer is not None and volunteer.status in ("active", "paused"):
         return volunteer
-    if isinstance(event, CallbackQuery):
-        await acknowledge(event, not_volunteer_text(), alert=True)
-    else:
-        await event.answer(not_volunteer_text())
+    await message.answer(not_volunteer_text())
     return None
 
 
@@ -69,7 +77,7 @@ async def show_tasks(
     pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    if volunteer := await me_or_say(message, volunteers, pseudonym):
+    if volunteer := await active_or_say(message, volunteers, pseudonym):
         page = await vol_tasks.page(volunteer, "mine", 0)
         await message.answer(
             list_text(page), reply_markup=list_keyboard(page, i18n.current_locale)
@@ -79,35 +87,20 @@ async def show_tasks(
 async def tab(
     query: CallbackQuery,
     callback_data: TaskCallback,
-    volunteers: VolunteerService,
+    volunteer: Volunteer,
     vol_tasks: TaskService,
-    pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    if volunteer := await me_or_say(query, volunteers, pseudonym):
-        await acknowledge(query)
-        page = await vol_tasks.page(volunteer, callback_data.tab, callback_data.page)
-        await query.message.edit_text(
-            list_text(page), reply_markup=list_keyboard(page, i18n.current_locale)
-        )
+    await acknowledge(query)
+    page = await vol_tasks.page(volunteer, callback_data.tab, callback_data.page)
+    await query.message.edit_text(
+        list_text(page), reply_markup=list_keyboard(page, i18n.current_locale)
+    )
 
 
 async def open_task(
-    query: CallbackQuery,
-    callback_data: TaskCallback,
-    volunteers: VolunteerService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-    i18n: I18n,
+    query: CallbackQuery, volunteer: Volunteer, task: Task, vol_tasks: TaskService, i18n: I18n
 ) -> None:
-    volunteer = await me_or_say(query, volunteers, pseudonym)
-    if volunteer is None:
-        return
-    try:
-        task = await vol_tasks.for_volunteer(volunteer, callback_data.id)
-    except VolunteerActionError as exc:
-        await acknowledge(query, action_error_text(exc.reason), alert=True)
-        return
     await acknowledge(query)
     finding, _files = await vol_tasks.findings(task)
     await query.message.answer(
@@ -119,14 +112,10 @@ async def open_task(
 async def claim(
     query: CallbackQuery,
     callback_data: TaskCallback,
-    volunteers: VolunteerService,
+    volunteer: Volunteer,
     vol_tasks: TaskService,
-    pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    volunteer = await me_or_say(query, volunteers, pseudonym)
-    if volunteer is None:
-        return
     try:
         task = await vol_tasks.claim(volunteer, callback_data.id)
     except TrainingNeededError as exc:
@@ -143,17 +132,9 @@ async def claim(
 
 
 async def accept(
-    query: CallbackQuery,
-    callback_data: TaskCallback,
-    volunteers: VolunteerService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
+    query: CallbackQuery, volunteer: Volunteer, task: Task, vol_tasks: TaskService
 ) -> None:
-    volunteer = await me_or_say(query, volunteers, pseudonym)
-    if volunteer is None:
-        return
     try:
-        task = await vol_tasks.for_volunteer(volunteer, callback_data.id)
         await vol_tasks.accept(volunteer, task)
     except VolunteerActionError as exc:
         await acknowledge(query, action_error_text(exc.reason), alert=True)
@@ -162,68 +143,19 @@ async def accept(
     await query.message.answer(accepted_text())
 
 
-async def _ask(
-    query: CallbackQuery,
-    callback_data: TaskCallback,
-    state: FSMContext,
-    volunteers: VolunteerService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-    step,
-    prompt: str,
-) -> None:
-    volunteer = await me_or_say(query, volunteers, pseudonym)
-    if volunteer is None:
-        return
-    try:
-        task = await vol_tasks.for_volunteer(volunteer, callback_data.id)
-    except VolunteerActionError as exc:
-        await acknowledge(query, action_error_text(exc.reason), alert=True)
-        return
+async def _ask(query: CallbackQuery, state: FSMContext, task: Task, step: State, prompt: str):
     await acknowledge(query)
     await state.set_state(step)
     await state.update_data(vol_task=task.id)
     await query.message.answer(prompt)
 
 
-async def ask_decline(
-    query: CallbackQuery,
-    callback_data: TaskCallback,
-    state: FSMContext,
-    volunteers: VolunteerService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-) -> None:
-    await _ask(
-        query,
-        callback_data,
-        state,
-        volunteers,
-        vol_tasks,
-        pseudonym,
-        VolunteerInput.decline_reason,
-        decline_prompt(),
-    )
+async def ask_decline(query: CallbackQuery, state: FSMContext, task: Task) -> None:
+    await _ask(query, state, task, VolunteerInput.decline_reason, decline_prompt())
 
 
-async def ask_progress(
-    query: CallbackQuery,
-    callback_data: TaskCallback,
-    state: FSMContext,
-    volunteers: VolunteerService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-) -> None:
-    await _ask(
-        query,
-        callback_data,
-        state,
-        volunteers,
-        vol_tasks,
-        pseudonym,
-        VolunteerInput.progress,
-        progress_prompt(),
-    )
+async def ask_progress(query: CallbackQuery, state: FSMContext, task: Task) -> None:
+    await _ask(query, state, task, VolunteerInput.progress, progress_prompt())
 
 
 async def _typed(
@@ -232,10 +164,10 @@ async def _typed(
     volunteers: VolunteerService,
     vol_tasks: TaskService,
     pseudonym: str | None,
-    act,
+    act: TaskAct,
     reply: str,
 ) -> None:
-    volunteer = await me_or_say(message, volunteers, pseudonym)
+    volunteer = await active_or_say(message, volunteers, pseudonym)
     if volunteer is None:
         await state.clear()
         return

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import TypeVar
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
+from bot.db.repositories.trainings import Training
+from bot.db.repositories.volunteers import Volunteer
 from bot.handlers.replies import acknowledge
-from bot.handlers.volunteers.tasks import me_or_say
+from bot.handlers.volunteers.access import VolunteerPress
+from bot.handlers.volunteers.tasks import active_or_say
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.trainings import TrainingService
@@ -27,9 +33,12 @@ from bot.views.volunteers.trainings import (
     waiting_text,
 )
 
+T = TypeVar("T")
+
 
 def get_router() -> Router:
     router = Router(name="volunteer-trainings")
+    router.callback_query.middleware(VolunteerPress())
     on = TrainingCallback.filter
     router.message.register(show_trainings, Command("trainings"))
     router.callback_query.register(open_training, on(F.action == TrainingAction.OPEN))
@@ -46,7 +55,7 @@ async def show_trainings(
     pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    if volunteer := await me_or_say(message, volunteers, pseudonym):
+    if volunteer := await active_or_say(message, volunteers, pseudonym):
         sessions = await trainings.upcoming(volunteer)
         locale = i18n.current_locale
         await message.answer(
@@ -56,20 +65,11 @@ async def show_trainings(
 
 async def open_training(
     query: CallbackQuery,
-    callback_data: TrainingCallback,
-    volunteers: VolunteerService,
+    volunteer: Volunteer,
+    training: Training,
     trainings: TrainingService,
-    pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    volunteer = await me_or_say(query, volunteers, pseudonym)
-    if volunteer is None:
-        return
-    try:
-        training = await trainings.for_volunteer(volunteer, callback_data.id)
-    except VolunteerActionError as exc:
-        await acknowledge(query, action_error_text(exc.reason), alert=True)
-        return
     await acknowledge(query)
     seat = dict((t.id, s) for t, s in await trainings.upcoming(volunteer)).get(training.id)
     await query.message.answer(
@@ -78,46 +78,34 @@ async def open_training(
     )
 
 
-async def join(
-    query: CallbackQuery,
-    callback_data: TrainingCallback,
-    volunteers: VolunteerService,
-    trainings: TrainingService,
-    pseudonym: str | None,
-) -> None:
-    volunteer = await me_or_say(query, volunteers, pseudonym)
-    if volunteer is None:
-        return
+async def _act(query: CallbackQuery, act: Awaitable[T]) -> tuple[bool, T | None]:
+    """Run the act; a refusal is answered in an alert. (done, what the act returned)"""
     try:
-        training = await trainings.for_volunteer(volunteer, callback_data.id)
-        outcome = await trainings.join(volunteer, training)
+        outcome = await act
     except VolunteerActionError as exc:
         await acknowledge(query, action_error_text(exc.reason), alert=True)
-        return
+        return False, None
     await acknowledge(query)
-    if outcome == "full":
+    return True, outcome
+
+
+async def join(
+    query: CallbackQuery, volunteer: Volunteer, training: Training, trainings: TrainingService
+) -> None:
+    done, outcome = await _act(query, trainings.join(volunteer, training))
+    if done and outcome == "full":
         await query.message.answer(full_text(), reply_markup=full_keyboard(training.id))
-    else:
+    elif done:
         await query.message.answer(joined_text() if outcome == "joined" else already_text())
 
 
 async def wait(
-    query: CallbackQuery,
-    callback_data: TrainingCallback,
-    volunteers: VolunteerService,
-    trainings: TrainingService,
-    pseudonym: str | None,
+    query: CallbackQuery, volunteer: Volunteer, training: Training, trainings: TrainingService
 ) -> None:
-    volunteer = await me_or_say(query, volunteers, pseudonym)
-    if volunteer is None:
+    done, result = await _act(query, trainings.wait(volunteer, training))
+    if not done or result is None:
         return
-    try:
-        training = await trainings.for_volunteer(volunteer, callback_data.id)
-        outcome, place = await trainings.wait(volunteer, training)
-    except VolunteerActionError as exc:
-        await acknowledge(query, action_error_text(exc.reason), alert=True)
-        return
-    await acknowledge(query)
+    outcome, place = result
     if outcome == "waiting":
         await query.message.edit_text(waiting_text(place))
     else:
@@ -125,20 +113,8 @@ async def wait(
 
 
 async def cant(
-    query: CallbackQuery,
-    callback_data: TrainingCallback,
-    volunteers: VolunteerService,
-    trainings: TrainingService,
-    pseudonym: str | None,
+    query: CallbackQuery, volunteer: Volunteer, training: Training, trainings: TrainingService
 ) -> None:
-    volunteer = await me_or_say(query, volunteers, pseudonym)
-    if volunteer is None:
-        return
-    try:
-        training = await trainings.for_volunteer(volunteer, callback_data.id)
-        await trainings.cant(volunteer, training)
-    except VolunteerActionError as exc:
-        await acknowledge(query, action_error_text(exc.reason), alert=True)
-        return
-    await acknowledge(query)
-    await query.message.answer(cant_text())
+    done, _nothing = await _act(query, trainings.cant(volunteer, training))
+    if done:
+        await query.message.answer(cant_text())

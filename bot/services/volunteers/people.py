@@ -26,6 +26,7 @@ from bot.services.dates import to_db, utc_now
 from bot.services.moderation import NotAllowedError
 from bot.services.outbox import Outbox
 from bot.services.regions import get_region
+from bot.services.volunteers.audit import record, refusal
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import check_name, check_text
 from bot.services.volunteers.rules import (
@@ -155,14 +156,8 @@ class VolunteerService:
         """The volunteer, if this moderator covers their region; else audit and refuse."""
         volunteer = await self._repo.get(volunteer_id)
         if moderator is None or volunteer is None or not moderator.covers(volunteer.region):
-            await self._audit.add(
-                self._stamp(),
-                moderator.id if moderator else None,
-                actor_key,
-                "refused:" + action,
-                None,
-                None,
-                subject(volunteer_id),
+            await refusal(
+                self._audit, self._stamp(), moderator, actor_key, action, subject(volunteer_id)
             )
             raise NotAllowedError(action)
         return volunteer
@@ -284,12 +279,4 @@ class VolunteerService:
     async def _log(
         self, moderator: Moderator | None, action: str, volunteer_id: int, value: str | None
     ) -> None:
-        await self._audit.add(
-            self._stamp(),
-            moderator.id if moderator else None,
-            None,
-            action,
-            None,
-            value,
-            subject(volunteer_id),
-        )
+        await record(self._audit, self._stamp(), moderator, action, subject(volunteer_id), value)

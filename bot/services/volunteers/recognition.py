@@ -17,6 +17,7 @@ from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.volunteers import Standing, Volunteer, VolunteerRepository
 from bot.services.dates import to_db, utc_now
 from bot.services.outbox import Outbox
+from bot.services.volunteers.audit import record
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import check_text
 from bot.services.volunteers.people import VolunteerService, subject
@@ -101,14 +102,13 @@ class RecognitionService:
             letter_id = await self._volunteers.add_letter(
                 volunteer.id, moderator.id, reason, self._now().date().isoformat()
             )
-            await self._audit.add(
+            await record(
+                self._audit,
                 to_db(self._now()),
-                moderator.id,
-                None,
+                moderator,
                 "vol_letter",
-                None,
-                str(letter_id),
                 subject(volunteer.id),
+                str(letter_id),
             )
             await self._volunteers.count(volunteer.region, "letters")
             await self._outbox.enqueue(

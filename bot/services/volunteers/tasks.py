@@ -29,6 +29,7 @@ from bot.services.dates import from_db, to_db, utc_now
 from bot.services.moderation import ModerationService, NotAllowedError
 from bot.services.outbox import Outbox
 from bot.services.regions import get_region
+from bot.services.volunteers.audit import record, refusal
 from bot.services.volunteers.errors import NextSession, TrainingNeededError, VolunteerActionError
 from bot.services.volunteers.inputs import check_line, check_text
 from bot.services.volunteers.people import subject
@@ -158,14 +159,8 @@ class TaskService:
     ) -> Task:
         task = await self._repo.get(task_id)
         if moderator is None or task is None or not moderator.covers(task.region):
-            await self._audit.add(
-                self._stamp(),
-                moderator.id if moderator else None,
-                actor_key,
-                "refused:" + action,
-                None,
-                None,
-                f"task:{task_id}",
+            await refusal(
+                self._audit, self._stamp(), moderator, actor_key, action, f"task:{task_id}"
             )
             raise NotAllowedError(action)
         return task
@@ -459,12 +454,6 @@ class TaskService:
         report_id: int | None = None,
         value: str | None = None,
     ) -> None:
-        await self._audit.add(
-            self._stamp(),
-            moderator.id if moderator else None,
-            None,
-            action,
-            report_id,
-            value,
-            f"task:{task_id}",
+        await record(
+            self._audit, self._stamp(), moderator, action, f"task:{task_id}", value, report_id
         )

@@ -26,6 +26,7 @@ from bot.services.dates import from_db, to_db, utc_now
 from bot.services.moderation import NotAllowedError
 from bot.services.outbox import Outbox
 from bot.services.regions import get_region
+from bot.services.volunteers.audit import record, refusal
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import check_line, check_text
 from bot.services.volunteers.people import subject
@@ -183,15 +184,8 @@ class TrainingService:
             )
         )
         if not allowed:
-            await self._audit.add(
-                self._stamp(),
-                moderator.id if moderator else None,
-                actor_key,
-                "refused:" + action,
-                None,
-                None,
-                f"training:{training_id}",
-            )
+            where = f"training:{training_id}"
+            await refusal(self._audit, self._stamp(), moderator, actor_key, action, where)
             raise NotAllowedError(action)
         assert training is not None
         return training
@@ -388,12 +382,6 @@ class TrainingService:
     async def _log(
         self, moderator: Moderator | None, action: str, training_id: int, value: str | None
     ) -> None:
-        await self._audit.add(
-            self._stamp(),
-            moderator.id if moderator else None,
-            None,
-            action,
-            None,
-            value,
-            f"training:{training_id}",
+        await record(
+            self._audit, self._stamp(), moderator, action, f"training:{training_id}", value
         )
