@@ -53,6 +53,7 @@ from tests.unit.test_privacy_dump import dump
 
 ADMIN, MODERATOR, REPORTER = 7_400_000_001, 7_400_000_002, 7_400_000_003
 ASEL, BORIS = 7_400_000_011, 7_400_000_012
+pytestmark = pytest.mark.e2e
 VOLUNTEERS_GROUP = -1_001_740_000_000
 ALMATY = ZoneInfo("Asia/Almaty")
 ASEL_NAME = "Әсел Құрманғалиқызы"

@@ -5,7 +5,7 @@ Included after every volunteering router that serves moderators."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
@@ -23,6 +23,8 @@ def get_router() -> Router:
     router.message.register(not_allowed, Command(*MODERATOR_COMMANDS))
     for factory in (VolModCallback, TaskModCallback, TrainingModCallback):
         router.callback_query.register(expired, factory.filter())
+        # Data that does not even parse was forged: refused and audited.
+        router.callback_query.register(forged, F.data.startswith(factory.__prefix__ + ":"))
     return router
 
 
@@ -30,6 +32,12 @@ async def not_allowed(
     message: Message, moderation: ModerationService, pseudonym: str | None, command: CommandObject
 ) -> None:
     await refuse(message, moderation, pseudonym, command.command)
+
+
+async def forged(
+    query: CallbackQuery, moderation: ModerationService, pseudonym: str | None
+) -> None:
+    await refuse(query, moderation, pseudonym, "forged")
 
 
 async def expired(query: CallbackQuery) -> None:

@@ -18,8 +18,8 @@ from bot.views.labels import region_name
 from bot.views.volunteers.labels import moment, skill_label, task_status_label
 from bot.views.volunteers.tasks import task_lines
 
-EVENTS_SHOWN = 6
-EVENT_BODY_CHARS = 300
+EVENTS_SHOWN = 5
+EVENT_BODY_CHARS = 200  # with the instructions, the card stays within one message
 
 
 def _button(text: str, action: TaskModAction, task_id: int = 0, value: str = ""):
