@@ -73,17 +73,6 @@ def create_volunteering(
     moderators = ModeratorRepository(db)
     audit = AuditRepository(db)
     group = settings.volunteer_chat_id is not None
-    people = VolunteerService(
-        db=db,
-        repo=volunteers,
-        tasks=tasks,
-        moderators=moderators,
-        audit=audit,
-        outbox=outbox,
-        keyring=keyring,
-        moderator_group=settings.moderator_chat_id is not None,
-        now=clock,
-    )
     reminders = VolunteerReminders(
         db=db,
         trainings=trainings,
@@ -95,6 +84,28 @@ def create_volunteering(
         now=clock,
     )
     jobs = VolunteerJobs(reminders, clock, settings.timezone)
+    training_service = TrainingService(
+        db=db,
+        repo=trainings,
+        volunteers=volunteers,
+        audit=audit,
+        outbox=outbox,
+        volunteer_group=group,
+        planner=jobs,
+        now=clock,
+    )
+    people = VolunteerService(
+        db=db,
+        repo=volunteers,
+        tasks=tasks,
+        trainings=training_service,
+        moderators=moderators,
+        audit=audit,
+        outbox=outbox,
+        keyring=keyring,
+        moderator_group=settings.moderator_chat_id is not None,
+        now=clock,
+    )
     return Volunteering(
         people=people,
         tasks=TaskService(
@@ -109,16 +120,7 @@ def create_volunteering(
             outbox=outbox,
             now=clock,
         ),
-        trainings=TrainingService(
-            db=db,
-            repo=trainings,
-            volunteers=volunteers,
-            audit=audit,
-            outbox=outbox,
-            volunteer_group=group,
-            planner=jobs,
-            now=clock,
-        ),
+        trainings=training_service,
         recognition=RecognitionService(
             db=db, volunteers=volunteers, audit=audit, outbox=outbox, people=people, now=clock
         ),

@@ -446,3 +446,31 @@ async def test_start_up_rebuilds_jobs_from_the_database(world: World) -> None:
     ids = {job.id for job in scheduler.get_jobs()}
     scheduler.shutdown(wait=False)
     assert {job_id(training.id, "24h"), job_id(training.id, "1h")} <= ids
+
+
+async def test_leaving_or_deleting_gives_the_seat_to_the_waiting_list(world: World) -> None:
+    moderator = await world.moderator()
+    a, b, c = [await world.volunteer(701 + n, moderator) for n in range(3)]
+    training = await world.training(moderator, capacity=1)
+    await world.v.trainings.join(a, training)
+    await world.v.trainings.wait(b, training)
+    await world.v.trainings.wait(c, training)
+    await world.clear_outbox()
+    await world.v.people.leave(a)
+    seats = await world.db.fetchall("SELECT volunteer_id, status FROM training_seats ORDER BY 1")
+    assert [(s["volunteer_id"], s["status"]) for s in seats] == [
+        (a.id, "declined"),
+        (b.id, "joined"),
+        (c.id, "waiting"),
+    ]
+    assert [(r, p["kind"]) for r, p in await world.queued()] == [
+        (b.pseudonym, "vol_seat_freed"),
+        (b.pseudonym, "vol_ics"),
+    ]
+    await world.clear_outbox()
+    await world.v.people.delete(await world.v.people.by_id(b.id))
+    seats = await world.db.fetchall("SELECT volunteer_id, status FROM training_seats ORDER BY 1")
+    assert [(s["volunteer_id"], s["status"]) for s in seats] == [
+        (a.id, "declined"),
+        (c.id, "joined"),
+    ]

@@ -9,6 +9,11 @@ from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.moderators import Moderator
 
 
+def subject(volunteer_id: int) -> str:
+    """How audit rows name a volunteer: a number that means nothing once they are gone."""
+    return f"volunteer:{volunteer_id}"
+
+
 async def record(
     audit: AuditRepository,
     at: str,

@@ -26,7 +26,7 @@ from bot.services.dates import to_db, utc_now
 from bot.services.moderation import NotAllowedError
 from bot.services.outbox import Outbox
 from bot.services.regions import get_region
-from bot.services.volunteers.audit import record, refusal
+from bot.services.volunteers.audit import record, refusal, subject
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import check_name, check_text
 from bot.services.volunteers.rules import (
@@ -36,6 +36,7 @@ from bot.services.volunteers.rules import (
     SKILLS,
     join_keys,
 )
+from bot.services.volunteers.trainings import TrainingService
 
 LIVE = ("pending", "active", "paused")  # statuses of someone who has not left
 
@@ -66,11 +67,6 @@ class VolunteerPage:
         return max(1, -(-self.total // PAGE))
 
 
-def subject(volunteer_id: int) -> str:
-    """How audit rows name a volunteer: a number that means nothing once they are gone."""
-    return f"volunteer:{volunteer_id}"
-
-
 class VolunteerService:
     def __init__(
         self,
@@ -78,6 +74,7 @@ class VolunteerService:
         db: Database,
         repo: VolunteerRepository,
         tasks: TaskRepository,
+        trainings: TrainingService,
         moderators: ModeratorRepository,
         audit: AuditRepository,
         outbox: Outbox,
@@ -88,6 +85,7 @@ class VolunteerService:
         self._db = db
         self._repo = repo
         self._tasks = tasks
+        self._trainings = trainings
         self._moderators = moderators
         self._audit = audit
         self._outbox = outbox
@@ -219,10 +217,12 @@ class VolunteerService:
         await self._own_status(volunteer, "active", ("paused",), "vol_resume")
 
     async def leave(self, volunteer: Volunteer) -> None:
-        """Stop volunteering; tasks in hand go back to their moderators."""
+        """Stop volunteering; tasks in hand go back to their moderators, seats ahead to the
+        waiting lists."""
         async with self._db.transaction():
             await self._own_status(volunteer, "left", LIVE, "vol_leave")
             await self._release_tasks(volunteer)
+            await self._trainings.release(volunteer)
 
     async def set_show_name(self, volunteer: Volunteer, show: bool) -> None:
         async with self._db.transaction():
@@ -233,6 +233,7 @@ class VolunteerService:
         """Everything about the volunteer goes; the region's anonymous counts stay."""
         async with self._db.transaction():
             await self._release_tasks(volunteer)
+            await self._trainings.release(volunteer)
             await self._tasks.forget_volunteer(volunteer.id)
             await self._repo.count(volunteer.region, "deleted")
             await self._repo.delete(volunteer.id)

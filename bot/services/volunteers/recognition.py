@@ -17,10 +17,10 @@ from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.volunteers import Standing, Volunteer, VolunteerRepository
 from bot.services.dates import to_db, utc_now
 from bot.services.outbox import Outbox
-from bot.services.volunteers.audit import record
+from bot.services.volunteers.audit import record, subject
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import check_text
-from bot.services.volunteers.people import VolunteerService, subject
+from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.rules import (
     MAX_LETTER_REASON,
     POINTS_FINDINGS_ACCEPTED,

@@ -29,10 +29,9 @@ from bot.services.dates import from_db, to_db, utc_now
 from bot.services.moderation import ModerationService, NotAllowedError
 from bot.services.outbox import Outbox
 from bot.services.regions import get_region
-from bot.services.volunteers.audit import record, refusal
+from bot.services.volunteers.audit import record, refusal, subject
 from bot.services.volunteers.errors import NextSession, TrainingNeededError, VolunteerActionError
 from bot.services.volunteers.inputs import check_line, check_text
-from bot.services.volunteers.people import subject
 from bot.services.volunteers.rules import (
     MAX_AHEAD,
     MAX_FINDING_FILES,

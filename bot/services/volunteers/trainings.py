@@ -26,10 +26,9 @@ from bot.services.dates import from_db, to_db, utc_now
 from bot.services.moderation import NotAllowedError
 from bot.services.outbox import Outbox
 from bot.services.regions import get_region
-from bot.services.volunteers.audit import record, refusal
+from bot.services.volunteers.audit import record, refusal, subject
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import check_line, check_text
-from bot.services.volunteers.people import subject
 from bot.services.volunteers.rules import (
     DURATIONS,
     MAX_AHEAD,
@@ -321,6 +320,16 @@ class TrainingService:
                 return
             await self._seat(training, volunteer, "declined")
             if seat is not None and seat.status == "joined":
+                await self._promote(training)
+
+    async def release(self, volunteer: Volunteer) -> None:
+        """Someone who stops volunteering gives up their seats ahead (inside the caller's
+        transaction); each freed seat goes to the first on that session's waiting list."""
+        for training, seat in await self._repo.of_volunteer(volunteer.id, self._stamp()):
+            if seat not in ("joined", "waiting") or training.status != "scheduled":
+                continue
+            await self._seat(training, volunteer, "declined")
+            if seat == "joined":
                 await self._promote(training)
 
     # Helpers
