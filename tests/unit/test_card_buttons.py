@@ -26,6 +26,9 @@ from tests.conftest import Chat, render
 from tests.unit.test_moderation import ADMIN, MOD_ORAL, file_case, moderation_settings
 from tests.unit.test_report_flow import onboard
 
+# Every status change here is audited and told (queued or delivered): tests/invariants.py.
+pytestmark = pytest.mark.usefixtures("case_invariants")
+
 MOD_TWO = 905  # a second moderator of KZ-27
 GROUP = -1_001_000_000_001
 

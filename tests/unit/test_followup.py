@@ -15,6 +15,9 @@ from tests import updates as u
 from tests.conftest import Chat, shown, translate
 from tests.unit.test_report_flow import file_report, onboard, rp
 
+# Every status change here is audited and told (queued or delivered): tests/invariants.py.
+pytestmark = pytest.mark.usefixtures("case_invariants")
+
 NO_MATCH = "No report matches this code. Check the code and try again."
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
 

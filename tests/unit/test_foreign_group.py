@@ -32,6 +32,9 @@ from tests.conftest import Chat
 from tests.unit.test_moderation import CITIZEN, file_case, moderation_settings
 from tests.unit.test_report_flow import onboard
 
+# Every status change here is audited and told (queued or delivered): tests/invariants.py.
+pytestmark = pytest.mark.usefixtures("case_invariants")
+
 BOSS = 910  # a superadmin and a moderator of all regions
 GROUP, FOREIGN = -1_001_000_000_001, -1_001_000_000_999
 COMMANDS = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,6 @@ from bot.views.moderation import (
 from bot.views.stats import export_headers, export_usage
 from tests import updates as u
 from tests.conftest import TEST_SECRET, Chat, render, shown, translate
-from tests.invariants import check_case_invariants
 from tests.unit.test_report_flow import file_report, onboard, rp
 
 ADMIN, MOD_ORAL, MOD_ALMATY, CITIZEN, STRANGER = 900, 901, 902, 903, 904
@@ -58,10 +56,9 @@ def settings(db_path) -> Settings:
 
 
 @pytest.fixture(autouse=True)
-async def invariants(db: Database, keyring: Keyring) -> AsyncIterator[None]:
-    """After every test here: no dangling keys, every status change audited and told."""
-    yield
-    await check_case_invariants(db, keyring)
+async def invariants(case_invariants: None) -> None:
+    """After every test here: no dangling keys, every status change audited and told
+    (tests/conftest.py `case_invariants`)."""
 
 
 @pytest.fixture
