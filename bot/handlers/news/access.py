@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from bot.db.repositories.news import NewsItem
 from bot.handlers.replies import acknowledge
 from bot.services.news import EditorRole, NewsService, NotAnEditorError
+from bot.services.news_text import NewsInputError
 from bot.views.news_editor import input_error_text, not_editor_text
 
 
@@ -43,6 +44,33 @@ async def authorised_item(
     except NotAnEditorError:
         await refuse(event)
         return None
+
+
+async def editable_item(
+    query: CallbackQuery, news: NewsService, role: EditorRole, item_id: int
+) -> NewsItem | None:
+    """The item if this editor may act on it and it has not gone out yet (a draft or scheduled:
+    only those can still change); otherwise the editor is told why."""
+    item = await authorised_item(query, news, role, item_id)
+    if item is not None and item.status not in ("draft", "scheduled"):
+        await tell(query, "gone_out")
+        return None
+    return item
+
+
+# What the news service refuses an action with; `answer_refusal` tells the editor which.
+REFUSALS = (NewsInputError, NotAnEditorError)
+
+
+async def answer_refusal(
+    event: Message | CallbackQuery, exc: NewsInputError | NotAnEditorError
+) -> None:
+    """Someone no longer an editor gets the polite no (the service has audited it); an editor,
+    why the input or the press could not be used."""
+    if isinstance(exc, NewsInputError):
+        await tell(event, exc.reason, exc.detail)
+    else:
+        await refuse(event)
 
 
 async def tell(event: Message | CallbackQuery, reason: str, detail: str | int = "") -> None:

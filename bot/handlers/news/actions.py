@@ -12,11 +12,18 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.handlers.news.access import IsEditor, authorised_item, refuse, tell
+from bot.handlers.news.access import (
+    REFUSALS,
+    IsEditor,
+    answer_refusal,
+    authorised_item,
+    editable_item,
+    tell,
+)
+from bot.handlers.news.common import answer_below, edit_shown
 from bot.handlers.news.compose import Compose, ask_next
 from bot.handlers.replies import acknowledge
-from bot.services.news import EditorRole, NewsService, NotAnEditorError
-from bot.services.news_text import NewsInputError
+from bot.services.news import EditorRole, NewsService
 from bot.views.callbacks import NewsAction, NewsCallback
 from bot.views.news_editor import (
     FIELDS,
@@ -49,12 +56,6 @@ def get_router() -> Router:
     return router
 
 
-async def edit_shown(query: CallbackQuery, text: str, markup: object = None) -> None:
-    await acknowledge(query)
-    if query.message is not None:
-        await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr,arg-type]
-
-
 async def publish(
     query: CallbackQuery,
     callback_data: NewsCallback,
@@ -65,11 +66,8 @@ async def publish(
     message_id = query.message.message_id if query.message else None
     try:
         await news.publish(role, callback_data.id, message_id)
-    except NewsInputError as exc:
-        await tell(query, exc.reason)
-        return
-    except NotAnEditorError:
-        await refuse(query)
+    except REFUSALS as exc:
+        await answer_refusal(query, exc)
         return
     await state.clear()
     await edit_shown(query, publishing_text())  # the outbox edits it into the progress
@@ -102,9 +100,7 @@ async def ask_when(
     await state.update_data(item=callback_data.id)
     choices = _choices(datetime.now(ZoneInfo(settings.timezone)), settings)
     markup = schedule_keyboard(callback_data.id, choices, i18n.current_locale)
-    await acknowledge(query)
-    if query.message is not None:
-        await query.message.answer(schedule_prompt(), reply_markup=markup)  # type: ignore[arg-type]
+    await answer_below(query, schedule_prompt(), markup)
 
 
 def parse_when(text: str, tz: str) -> datetime | None:
@@ -133,11 +129,8 @@ async def _schedule(
         return
     try:
         await news.schedule(role, item_id, when)
-    except NewsInputError as exc:
-        await tell(event, exc.reason)
-        return
-    except NotAnEditorError:
-        await refuse(event)
+    except REFUSALS as exc:
+        await answer_refusal(event, exc)
         return
     await state.clear()
     text = scheduled_text(when, i18n.current_locale)
@@ -181,15 +174,9 @@ async def schedule_typed(
 async def change(
     query: CallbackQuery, callback_data: NewsCallback, role: EditorRole, news: NewsService
 ) -> None:
-    item = await authorised_item(query, news, role, callback_data.id)
-    if item is None:
-        return
-    if item.status not in ("draft", "scheduled"):
-        await tell(query, "gone_out")
-        return
-    await acknowledge(query)
-    if query.message is not None:
-        await query.message.answer(fields_text(), reply_markup=fields_keyboard(item.id))  # type: ignore[arg-type]
+    item = await editable_item(query, news, role, callback_data.id)
+    if item is not None:
+        await answer_below(query, fields_text(), fields_keyboard(item.id))
 
 
 async def field(
@@ -240,11 +227,8 @@ async def preview(
 ) -> None:
     """Open an item: a feed's draft asks for the missing language first ("Translate and
     publish"), a complete one shows the preview and its buttons."""
-    item = await authorised_item(query, news, role, callback_data.id)
+    item = await editable_item(query, news, role, callback_data.id)
     if item is None:
-        return
-    if item.status not in ("draft", "scheduled"):
-        await tell(query, "gone_out")
         return
     await acknowledge(query)
     steps = [

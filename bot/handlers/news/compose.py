@@ -12,10 +12,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.news import NewsItem
-from bot.handlers.news.access import IsEditor, refuse, tell
+from bot.handlers.news.access import REFUSALS, IsEditor, answer_refusal, refuse, tell
 from bot.handlers.replies import acknowledge
-from bot.services.news import EditorRole, NewsService, NotAnEditorError
-from bot.services.news_text import NewsInputError
+from bot.services.news import EditorRole, NewsService
 from bot.views.callbacks import NewsAction, NewsCallback
 from bot.views.news import item_message
 from bot.views.news_editor import (
@@ -151,11 +150,8 @@ async def topic_chosen(
         item_id = await news.create(
             role, from_mask(callback_data.r, REGION_CODES), callback_data.v
         )
-    except NewsInputError as exc:
-        await tell(query, exc.reason)
-        return
-    except NotAnEditorError:
-        await refuse(query)
+    except REFUSALS as exc:
+        await answer_refusal(query, exc)
         return
     await acknowledge(query)
     await state.update_data(item=item_id, steps=list(STEPS))
@@ -269,11 +265,8 @@ async def _store(
     try:
         for name in fields:
             item = await news.set_field(role, item_id, name, value)
-    except NewsInputError as exc:
-        await tell(event, exc.reason, exc.detail)
-        return
-    except NotAnEditorError:
-        await refuse(event)
+    except REFUSALS as exc:
+        await answer_refusal(event, exc)
         return
     steps = [s for s in data.get("steps", [field]) if s not in fields]
     if value is not None and field[:5] in ("title", "body_"):

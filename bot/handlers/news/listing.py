@@ -9,12 +9,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
-from bot.handlers.news.access import IsEditor, authorised_item, refuse, tell
-from bot.handlers.news.actions import edit_shown
-from bot.handlers.replies import acknowledge
+from bot.handlers.news.access import REFUSALS, IsEditor, answer_refusal, authorised_item, refuse
+from bot.handlers.news.common import answer_below, edit_shown
 from bot.services.broadcasts import Broadcasts
-from bot.services.news import EditorRole, NewsService, NotAnEditorError
-from bot.services.news_text import NewsInputError
+from bot.services.news import EditorRole, NewsService
 from bot.views.callbacks import NewsAction, NewsCallback
 from bot.views.news_editor import (
     LIST_TABS,
@@ -84,10 +82,8 @@ async def open_item(
     item = await authorised_item(query, news, role, callback_data.id)
     if item is None:
         return
-    await acknowledge(query)
-    if query.message is not None:
-        text = item_card_text(item, i18n.current_locale)
-        await query.message.answer(text, reply_markup=item_card_keyboard(item))  # type: ignore[arg-type]
+    text = item_card_text(item, i18n.current_locale)
+    await answer_below(query, text, item_card_keyboard(item))
 
 
 async def ask_withdraw(query: CallbackQuery, callback_data: NewsCallback) -> None:
@@ -101,11 +97,8 @@ async def withdraw(
 ) -> None:
     try:
         await news.withdraw(role, callback_data.id)
-    except NewsInputError as exc:
-        await tell(query, exc.reason)
-        return
-    except NotAnEditorError:
-        await refuse(query)
+    except REFUSALS as exc:
+        await answer_refusal(query, exc)
         return
     await edit_shown(query, withdrawn_text(callback_data.id))
 

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.users import UserRecord
 from bot.handlers import onboarding
+from bot.handlers.news.common import edit_shown
 from bot.handlers.replies import acknowledge
 from bot.services.digests import Digests
 from bot.services.subscriptions import FREQUENCIES, SubscriptionError, Subscriptions
@@ -117,24 +118,18 @@ def _toggle(mask: int, index: str, size: int) -> int | None:
     return bit if mask == ALL else mask ^ bit
 
 
-async def _redraw(query: CallbackQuery, text: str, markup: object) -> None:
-    await acknowledge(query)
-    if query.message is not None:
-        await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
-
-
 async def toggle_region(query: CallbackQuery, callback_data: SubCallback, i18n: I18n) -> None:
     mask = _toggle(callback_data.r, callback_data.v, len(REGION_CODES))
     if mask is None:
         await acknowledge(query, button_expired_text(), alert=True)
         return
     data = callback_data.model_copy(update={"r": mask})
-    await _redraw(query, regions_text(), regions_keyboard(data, i18n.current_locale))
+    await edit_shown(query, regions_text(), regions_keyboard(data, i18n.current_locale))
 
 
 async def all_regions(query: CallbackQuery, callback_data: SubCallback, i18n: I18n) -> None:
     data = callback_data.model_copy(update={"r": 0 if callback_data.r == ALL else ALL})
-    await _redraw(query, regions_text(), regions_keyboard(data, i18n.current_locale))
+    await edit_shown(query, regions_text(), regions_keyboard(data, i18n.current_locale))
 
 
 async def regions_done(
@@ -146,7 +141,7 @@ async def regions_done(
     if callback_data.one:
         await _save(query, callback_data, i18n, **deps)
         return
-    await _redraw(query, topics_text(), topics_keyboard(callback_data, i18n.current_locale))
+    await edit_shown(query, topics_text(), topics_keyboard(callback_data, i18n.current_locale))
 
 
 async def toggle_topic(query: CallbackQuery, callback_data: SubCallback, i18n: I18n) -> None:
@@ -155,12 +150,12 @@ async def toggle_topic(query: CallbackQuery, callback_data: SubCallback, i18n: I
         await acknowledge(query, button_expired_text(), alert=True)
         return
     data = callback_data.model_copy(update={"t": mask})
-    await _redraw(query, topics_text(), topics_keyboard(data, i18n.current_locale))
+    await edit_shown(query, topics_text(), topics_keyboard(data, i18n.current_locale))
 
 
 async def all_topics(query: CallbackQuery, callback_data: SubCallback, i18n: I18n) -> None:
     data = callback_data.model_copy(update={"t": 0 if callback_data.t == ALL else ALL})
-    await _redraw(query, topics_text(), topics_keyboard(data, i18n.current_locale))
+    await edit_shown(query, topics_text(), topics_keyboard(data, i18n.current_locale))
 
 
 async def topics_done(
@@ -172,7 +167,7 @@ async def topics_done(
     if callback_data.one:
         await _save(query, callback_data, i18n, **deps)
         return
-    await _redraw(query, frequency_text(), frequency_keyboard(callback_data))
+    await edit_shown(query, frequency_text(), frequency_keyboard(callback_data))
 
 
 async def frequency_chosen(
@@ -190,7 +185,7 @@ async def frequency_chosen(
     if data.v == "instant" or (data.one and callback_data.f in ("daily", "weekly")):
         await _save(query, data, i18n, digests=digests, **deps)
         return
-    await _redraw(query, slot_text(), slot_keyboard(data, digests.slots))
+    await edit_shown(query, slot_text(), slot_keyboard(data, digests.slots))
 
 
 async def slot_chosen(
@@ -213,7 +208,7 @@ async def change(
     if screen is None:
         await acknowledge(query, button_expired_text(), alert=True)
         return
-    await _redraw(query, *screen())
+    await edit_shown(query, *screen())
 
 
 async def _save(
@@ -242,7 +237,7 @@ async def _save(
         await acknowledge(query, button_expired_text(), alert=True)
         return
     text = summary_text(saved, i18n.current_locale, digests.slots, saved=True)
-    await _redraw(query, text, summary_keyboard(saved))
+    await edit_shown(query, text, summary_keyboard(saved))
 
 
 async def ask_stop(message: Message, pseudonym: str | None, subscriptions: Subscriptions) -> None:
@@ -253,15 +248,15 @@ async def ask_stop(message: Message, pseudonym: str | None, subscriptions: Subsc
 
 
 async def ask_stop_button(query: CallbackQuery) -> None:
-    await _redraw(query, unsubscribe_question_text(), unsubscribe_keyboard())
+    await edit_shown(query, unsubscribe_question_text(), unsubscribe_keyboard())
 
 
 async def stop(query: CallbackQuery, pseudonym: str | None, subscriptions: Subscriptions) -> None:
     if pseudonym is None or not await subscriptions.unsubscribe(pseudonym):
-        await _redraw(query, not_subscribed_text(), None)
+        await edit_shown(query, not_subscribed_text(), None)
         return
-    await _redraw(query, unsubscribed_text(), None)
+    await edit_shown(query, unsubscribed_text(), None)
 
 
 async def keep(query: CallbackQuery) -> None:
-    await _redraw(query, kept_text(), None)
+    await edit_shown(query, kept_text(), None)

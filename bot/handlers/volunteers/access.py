@@ -5,21 +5,15 @@ drawn. A refusal is answered politely here and audited by the service."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.db.repositories.moderators import Moderator
-from bot.db.repositories.trainings import Training
-from bot.db.repositories.volunteer_tasks import Task
-from bot.db.repositories.volunteers import Volunteer
 from bot.handlers.replies import acknowledge
 from bot.services.moderation import ModerationService, NotAllowedError
 from bot.services.volunteers.errors import VolunteerActionError
-from bot.services.volunteers.people import VolunteerService
-from bot.services.volunteers.tasks import TaskService
-from bot.services.volunteers.trainings import TrainingService
 from bot.views.callbacks import (
     TaskAction,
     TaskCallback,
@@ -39,6 +33,7 @@ async def _moderator(moderation: ModerationService, pseudonym: str | None) -> Mo
 
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 async def polite_no(event: Event) -> None:
@@ -49,69 +44,34 @@ async def polite_no(event: Event) -> None:
         await event.reply(volunteer_action_refused_text())
 
 
-async def _covered(
+class Guarded(Protocol[T_co]):
+    """A service that hands a volunteer, a task or a session only to a moderator covering it
+    (VolunteerService, TaskService, TrainingService)."""
+
+    def for_moderator(
+        self, moderator: Moderator | None, object_id: int, /, *, action: str, actor_key: str | None
+    ) -> Awaitable[T_co]: ...
+
+
+async def covered(
     event: Event,
     moderation: ModerationService,
+    service: Guarded[T],
     pseudonym: str | None,
-    lookup: Callable[[Moderator | None], Awaitable[T]],
+    object_id: int,
+    action: str,
 ) -> tuple[Moderator, T] | None:
     """The moderator and the object, if the service lets this moderator at it."""
     moderator = await _moderator(moderation, pseudonym)
     try:
-        found = await lookup(moderator)
+        found = await service.for_moderator(
+            moderator, object_id, action=action, actor_key=pseudonym
+        )
     except NotAllowedError:
         await polite_no(event)
         return None
     assert moderator is not None
     return moderator, found
-
-
-async def volunteer_for(
-    event: Event,
-    moderation: ModerationService,
-    volunteers: VolunteerService,
-    pseudonym: str | None,
-    volunteer_id: int,
-    action: str,
-) -> tuple[Moderator, Volunteer] | None:
-    return await _covered(
-        event,
-        moderation,
-        pseudonym,
-        lambda m: volunteers.for_moderator(m, volunteer_id, action=action, actor_key=pseudonym),
-    )
-
-
-async def task_for(
-    event: Event,
-    moderation: ModerationService,
-    vol_tasks: TaskService,
-    pseudonym: str | None,
-    task_id: int,
-    action: str,
-) -> tuple[Moderator, Task] | None:
-    return await _covered(
-        event,
-        moderation,
-        pseudonym,
-        lambda m: vol_tasks.for_moderator(m, task_id, action=action, actor_key=pseudonym),
-    )
-
-
-async def training_for(
-    event: Event,
-    moderation: ModerationService,
-    trainings: TrainingService,
-    pseudonym: str | None,
-    training_id: int,
-    action: str,
-) -> tuple[Moderator, Training] | None:
-    return await _covered(
-        event,
-        moderation,
-        pseudonym,
-        lambda m: trainings.for_moderator(m, training_id, action=action, actor_key=pseudonym),
-    )
 
 
 async def moderator_or_refuse(
@@ -172,6 +132,14 @@ class VolunteerPress(BaseMiddleware):
         return await handler(event, data)
 
 
+# Which object a card's button names, and which service in the handler data guards it.
+_GUARDED: dict[type, tuple[str, str]] = {
+    VolModCallback: ("volunteer", "volunteers"),
+    TaskModCallback: ("task", "vol_tasks"),
+    TrainingModCallback: ("training", "trainings"),
+}
+
+
 class StaffPress(BaseMiddleware):
     """Moderators' buttons on a volunteer's, a task's or a session's card: `moderator` and the
     `volunteer`, `task` or `training` go into the handler's data when the moderator covers
@@ -190,22 +158,8 @@ class StaffPress(BaseMiddleware):
             return await handler(event, data)
         moderation, pseudonym = data["moderation"], data.get("pseudonym")
         action = f"{pressed.__prefix__}:{pressed.action}"
-        found: tuple[Moderator, Any] | None
-        if isinstance(pressed, VolModCallback):
-            key = "volunteer"
-            found = await volunteer_for(
-                event, moderation, data["volunteers"], pseudonym, pressed.id, action
-            )
-        elif isinstance(pressed, TaskModCallback):
-            key = "task"
-            found = await task_for(
-                event, moderation, data["vol_tasks"], pseudonym, pressed.id, action
-            )
-        else:
-            key = "training"
-            found = await training_for(
-                event, moderation, data["trainings"], pseudonym, pressed.id, action
-            )
+        key, service = _GUARDED[type(pressed)]
+        found = await covered(event, moderation, data[service], pseudonym, pressed.id, action)
         if found is None:
             return None
         data["moderator"], data[key] = found

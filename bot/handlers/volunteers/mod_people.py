@@ -11,8 +11,7 @@ from collections.abc import Awaitable, Callable
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.moderators import Moderator
@@ -20,17 +19,17 @@ from bot.db.repositories.volunteers import Volunteer
 from bot.handlers.moderation.access import IsModerator
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
-from bot.handlers.volunteers.access import StaffPress, moderator_or_refuse, volunteer_for
+from bot.handlers.volunteers.access import StaffPress, covered, moderator_or_refuse
 from bot.handlers.volunteers.states import ModVolunteerInput
+from bot.handlers.volunteers.wizard import act_on_typed, ask_about, still_allowed
 from bot.services.moderation import ModerationService
 from bot.services.regions import region_from_text
 from bot.services.volunteers.errors import VolunteerActionError
-from bot.services.volunteers.inputs import InputError
 from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.recognition import RecognitionService
 from bot.services.volunteers.rules import SKILLS
 from bot.views.callbacks import VolModAction, VolModCallback
-from bot.views.volunteers.errors import action_error_text, input_error_text
+from bot.views.volunteers.errors import action_error_text
 from bot.views.volunteers.moderation import (
     STATUS_FILTERS,
     approved_reply,
@@ -155,25 +154,14 @@ async def identity(
     await acknowledge(query, identity_alert(shown), alert=True)
 
 
-async def _prompt(
-    query: CallbackQuery, state: FSMContext, volunteer: Volunteer, step: State, text: str
-) -> None:
-    await acknowledge(query)
-    await state.set_state(step)
-    await state.update_data(vm_volunteer=volunteer.id)
-    await query.message.answer(text, reply_markup=ForceReply(selective=True))
-
-
 async def ask_reason(query: CallbackQuery, state: FSMContext, volunteer: Volunteer) -> None:
-    await _prompt(
-        query, state, volunteer, ModVolunteerInput.reject_reason, reject_prompt(volunteer.id)
-    )
+    step, prompt = ModVolunteerInput.reject_reason, reject_prompt(volunteer.id)
+    await ask_about(query, state, step, "vm_volunteer", volunteer.id, prompt)
 
 
 async def ask_letter(query: CallbackQuery, state: FSMContext, volunteer: Volunteer) -> None:
-    await _prompt(
-        query, state, volunteer, ModVolunteerInput.letter_reason, letter_prompt(volunteer.id)
-    )
+    step, prompt = ModVolunteerInput.letter_reason, letter_prompt(volunteer.id)
+    await ask_about(query, state, step, "vm_volunteer", volunteer.id, prompt)
 
 
 Act = Callable[[Moderator, Volunteer, str], Awaitable[object]]
@@ -190,23 +178,21 @@ async def _typed(
     reply: Callable[[int], str],
 ) -> None:
     """Re-authorise (the role may have changed since the button), act, and reply."""
-    volunteer_id = int((await state.get_data()).get("vm_volunteer") or 0)
-    found = await volunteer_for(message, moderation, volunteers, pseudonym, volunteer_id, action)
+    found = await still_allowed(
+        state,
+        "vm_volunteer",
+        lambda n: covered(message, moderation, volunteers, pseudonym, n, action),
+    )
     if found is None:
-        await state.clear()
         return
     moderator, volunteer = found
-    try:
+
+    async def done() -> str:
         await act(moderator, volunteer, message.text or "")
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details))
-        return  # the prompt stays: write it again
-    except VolunteerActionError as exc:
-        await state.clear()
-        await message.reply(action_error_text(exc.reason))
-        return
-    await state.clear()
-    await message.reply(reply(volunteer.id))
+        return reply(volunteer.id)
+
+    # A bad reason is told without a new ForceReply: the prompt stays, to be answered again.
+    await act_on_typed(message, state, done, retry_markup=None)
 
 
 async def type_reason(

@@ -5,22 +5,26 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.volunteer_tasks import Task
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
-from bot.handlers.volunteers.access import StaffPress, task_for
+from bot.handlers.volunteers.access import StaffPress, covered
 from bot.handlers.volunteers.states import TaskModInput
+from bot.handlers.volunteers.wizard import (
+    ASK,
+    act_on_typed,
+    ask_about,
+    still_allowed,
+    typed_volunteer,
+)
 from bot.services.moderation import ModerationService
 from bot.services.volunteers.errors import TrainingNeededError, VolunteerActionError
-from bot.services.volunteers.inputs import InputError, parse_ref
 from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.tasks import TaskService
 from bot.views.callbacks import TaskModAction, TaskModCallback
-from bot.views.volunteers.errors import action_error_text, input_error_text
+from bot.views.volunteers.errors import action_error_text
 from bot.views.volunteers.task_admin import (
     assignee_prompt,
     offered_reply,
@@ -28,8 +32,6 @@ from bot.views.volunteers.task_admin import (
     returned_reply,
     untrained_text,
 )
-
-ASK = ForceReply(selective=True)
 
 
 def get_router() -> Router:
@@ -44,21 +46,13 @@ def get_router() -> Router:
     return router
 
 
-async def _prompt(
-    query: CallbackQuery, state: FSMContext, task: Task, step: State, text: str
-) -> None:
-    await acknowledge(query)
-    await state.set_state(step)
-    await state.update_data(tm_task=task.id)
-    await query.message.answer(text, reply_markup=ASK)
-
-
 async def ask_return(query: CallbackQuery, state: FSMContext, task: Task) -> None:
-    await _prompt(query, state, task, TaskModInput.return_comment, return_prompt(task.id))
+    prompt = return_prompt(task.id)
+    await ask_about(query, state, TaskModInput.return_comment, "tm_task", task.id, prompt)
 
 
 async def ask_assignee(query: CallbackQuery, state: FSMContext, task: Task) -> None:
-    await _prompt(query, state, task, TaskModInput.assignee, assignee_prompt())
+    await ask_about(query, state, TaskModInput.assignee, "tm_task", task.id, assignee_prompt())
 
 
 async def _typed_task(
@@ -69,11 +63,9 @@ async def _typed_task(
     pseudonym: str | None,
     action: str,
 ) -> tuple[Moderator, Task] | None:
-    task_id = int((await state.get_data()).get("tm_task") or 0)
-    found = await task_for(message, moderation, vol_tasks, pseudonym, task_id, action)
-    if found is None:
-        await state.clear()
-    return found
+    return await still_allowed(
+        state, "tm_task", lambda n: covered(message, moderation, vol_tasks, pseudonym, n, action)
+    )
 
 
 async def type_return(
@@ -87,17 +79,12 @@ async def type_return(
     if found is None:
         return
     moderator, task = found
-    try:
+
+    async def send_back() -> str:
         await vol_tasks.return_findings(moderator, task, message.text or "")
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
-        return
-    except VolunteerActionError as exc:
-        await state.clear()
-        await message.reply(action_error_text(exc.reason))
-        return
-    await state.clear()
-    await message.reply(returned_reply(task.id))
+        return returned_reply(task.id)
+
+    await act_on_typed(message, state, send_back)
 
 
 async def type_assignee(
@@ -112,10 +99,8 @@ async def type_assignee(
     if found is None:
         return
     moderator, task = found
-    number = parse_ref(message.text or "")
-    volunteer = await volunteers.by_id(number) if number else None
+    volunteer = await typed_volunteer(message, volunteers)
     if volunteer is None:
-        await message.reply(action_error_text("volunteer"), reply_markup=ASK)
         return
     try:
         await vol_tasks.assign(moderator, task, volunteer)

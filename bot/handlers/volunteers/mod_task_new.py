@@ -12,8 +12,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
@@ -24,6 +23,16 @@ from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.access import moderator_or_refuse, polite_no
 from bot.handlers.volunteers.states import TaskWizard
+from bot.handlers.volunteers.wizard import (
+    ASK,
+    moderator_or_stop,
+    next_step,
+    publish_draft,
+    stop_wizard,
+    take_chosen,
+    take_typed,
+    typed_volunteer,
+)
 from bot.services.dates import from_db, to_db
 from bot.services.moderation import ModerationService, NotAllowedError
 from bot.services.regions import all_regions, get_region
@@ -33,13 +42,12 @@ from bot.services.volunteers.inputs import (
     check_line,
     check_text,
     parse_moment,
-    parse_ref,
 )
 from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.rules import AREA_SKILLS, MAX_INSTRUCTIONS, MAX_LOT, MAX_TITLE, SKILLS
 from bot.services.volunteers.tasks import TaskDraft, TaskService
 from bot.views.callbacks import TaskModAction, TaskModCallback
-from bot.views.volunteers.errors import action_error_text, input_error_text
+from bot.views.volunteers.errors import action_error_text
 from bot.views.volunteers.task_admin import (
     assignee_prompt,
     deadline_prompt,
@@ -58,8 +66,6 @@ from bot.views.volunteers.task_admin import (
     title_prompt,
     untrained_text,
 )
-
-ASK = ForceReply(selective=True)
 
 
 def get_router() -> Router:
@@ -115,19 +121,9 @@ async def start_from_case(
     await query.message.answer(title_prompt(report.case_number), reply_markup=ASK)
 
 
-async def _next(message: Message, state: FSMContext, step: State, text: str, markup=ASK) -> None:
-    await state.set_state(step)
-    await message.answer(text, reply_markup=markup)
-
-
 async def type_title(message: Message, state: FSMContext) -> None:
-    try:
-        title = check_line(message.text or "", MAX_TITLE)
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
-        return
-    await state.update_data(tw_title=title)
-    await _next(message, state, TaskWizard.instructions, instructions_prompt())
+    if await take_typed(message, state, "tw_title", lambda text: check_line(text, MAX_TITLE)):
+        await next_step(message, state, TaskWizard.instructions, instructions_prompt())
 
 
 async def type_instructions(
@@ -137,15 +133,12 @@ async def type_instructions(
     pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    try:
-        instructions = check_text(message.text or "", MAX_INSTRUCTIONS)
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
+    if not await take_typed(
+        message, state, "tw_instructions", lambda text: check_text(text, MAX_INSTRUCTIONS)
+    ):
         return
-    await state.update_data(tw_instructions=instructions)
-    moderator = await moderator_or_refuse(message, moderation, pseudonym, "task_new")
+    moderator = await moderator_or_stop(message, state, moderation, pseudonym, "task_new")
     if moderator is None:
-        await state.clear()
         return
     data = await state.get_data()
     regions = sorted(moderator.regions) if moderator.regions else [r.code for r in all_regions()]
@@ -155,7 +148,7 @@ async def type_instructions(
     if data.get("tw_region"):
         await _ask_skill(message, state, data.get("tw_suggest"))
         return
-    await _next(
+    await next_step(
         message,
         state,
         TaskWizard.region,
@@ -165,7 +158,7 @@ async def type_instructions(
 
 
 async def _ask_skill(message: Message, state: FSMContext, suggested: str | None) -> None:
-    await _next(message, state, TaskWizard.skill, skill_prompt(), skill_keyboard(suggested))
+    await next_step(message, state, TaskWizard.skill, skill_prompt(), skill_keyboard(suggested))
 
 
 async def choose_region(
@@ -181,9 +174,7 @@ async def choose_region(
     if get_region(callback_data.value) is None or not moderator.covers(callback_data.value):
         await polite_no(query)
         return
-    await acknowledge(query)
-    await state.update_data(tw_region=callback_data.value)
-    await query.message.edit_reply_markup(reply_markup=None)
+    await take_chosen(query, state, "tw_region", callback_data.value)
     await _ask_skill(query.message, state, (await state.get_data()).get("tw_suggest"))
 
 
@@ -193,38 +184,29 @@ async def choose_skill(
     if callback_data.value not in SKILLS:
         await acknowledge(query, action_error_text("skill"), alert=True)
         return
-    await acknowledge(query)
-    await state.update_data(tw_skill=callback_data.value)
-    await query.message.edit_reply_markup(reply_markup=None)
-    await _next(query.message, state, TaskWizard.deadline, deadline_prompt())
+    await take_chosen(query, state, "tw_skill", callback_data.value)
+    await next_step(query.message, state, TaskWizard.deadline, deadline_prompt())
 
 
 async def type_deadline(
     message: Message, state: FSMContext, vol_tasks: TaskService, settings: Settings
 ) -> None:
-    try:
-        deadline = parse_moment(message.text or "", vol_tasks.now(), settings.timezone)
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
-        return
-    await state.update_data(tw_deadline=to_db(deadline))
-    await _next(message, state, TaskWizard.lot, lot_prompt(), lot_keyboard())
+    def check(text: str) -> str:
+        return to_db(parse_moment(text, vol_tasks.now(), settings.timezone))
+
+    if await take_typed(message, state, "tw_deadline", check):
+        await next_step(message, state, TaskWizard.lot, lot_prompt(), lot_keyboard())
 
 
 async def type_lot(message: Message, state: FSMContext, i18n: I18n) -> None:
-    try:
-        lot = check_line(message.text or "", MAX_LOT)
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=lot_keyboard())
-        return
-    await state.update_data(tw_lot=lot)
-    await _summary(message, state, i18n)
+    if await take_typed(
+        message, state, "tw_lot", lambda text: check_line(text, MAX_LOT), lot_keyboard()
+    ):
+        await _summary(message, state, i18n)
 
 
 async def skip_lot(query: CallbackQuery, state: FSMContext, i18n: I18n) -> None:
-    await acknowledge(query)
-    await state.update_data(tw_lot=None)
-    await query.message.edit_reply_markup(reply_markup=None)
+    await take_chosen(query, state, "tw_lot", None)
     await _summary(query.message, state, i18n)
 
 
@@ -238,7 +220,7 @@ async def _summary(message: Message, state: FSMContext, i18n: I18n) -> None:
         "deadline": data["tw_deadline"],
         "lot": data.get("tw_lot"),
     }
-    await _next(
+    await next_step(
         message,
         state,
         TaskWizard.decide,
@@ -269,28 +251,20 @@ async def publish(
     moderator = await moderator_or_refuse(query, moderation, pseudonym, "task_new")
     if moderator is None:
         return
-    try:
+
+    async def create() -> str:
         task, told = await vol_tasks.create(
             moderator, _draft(await state.get_data()), publish=True
         )
-    except NotAllowedError:
-        await polite_no(query)
-        return
-    except (VolunteerActionError, InputError, KeyError) as exc:
-        await acknowledge(
-            query, action_error_text(getattr(exc, "reason", "incomplete")), alert=True
-        )
-        return
-    await state.clear()
-    await acknowledge(query)
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(published_reply(task.id, told))
+        return published_reply(task.id, told)
+
+    await publish_draft(query, state, create)
 
 
 async def ask_assignee(query: CallbackQuery, state: FSMContext) -> None:
     await acknowledge(query)
     await query.message.edit_reply_markup(reply_markup=None)
-    await _next(query.message, state, TaskWizard.assignee, assignee_prompt())
+    await next_step(query.message, state, TaskWizard.assignee, assignee_prompt())
 
 
 async def type_assignee(
@@ -302,14 +276,11 @@ async def type_assignee(
     pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    moderator = await moderator_or_refuse(message, moderation, pseudonym, "task_new")
+    moderator = await moderator_or_stop(message, state, moderation, pseudonym, "task_new")
     if moderator is None:
-        await state.clear()
         return
-    number = parse_ref(message.text or "")
-    volunteer = await volunteers.by_id(number) if number else None
+    volunteer = await typed_volunteer(message, volunteers)
     if volunteer is None:
-        await message.reply(action_error_text("volunteer"), reply_markup=ASK)
         return
     try:
         task, _told = await vol_tasks.create(
@@ -330,8 +301,4 @@ async def type_assignee(
 
 
 async def stop(query: CallbackQuery, state: FSMContext) -> None:
-    if await state.get_state() in TaskWizard.__all_states_names__:
-        await state.clear()
-    await acknowledge(query)
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(stopped_reply())
+    await stop_wizard(query, state, TaskWizard, stopped_reply())

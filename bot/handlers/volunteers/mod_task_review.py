@@ -10,14 +10,14 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.volunteer_tasks import Task
 from bot.handlers.moderation.access import IsModerator
 from bot.handlers.replies import acknowledge
-from bot.handlers.volunteers.access import StaffPress, polite_no, task_for
+from bot.handlers.volunteers.access import StaffPress, covered, polite_no
 from bot.handlers.volunteers.files import send_files
 from bot.services.moderation import InvalidActionError, ModerationService, NotAllowedError
 from bot.services.volunteers.errors import VolunteerActionError
@@ -36,8 +36,6 @@ from bot.views.volunteers.task_admin import (
     published_reply,
     task_usage_text,
 )
-
-ASK = ForceReply(selective=True)
 
 
 def get_router() -> Router:
@@ -77,7 +75,7 @@ async def show_task(
     if number is None:
         await message.reply(task_usage_text())
         return
-    found = await task_for(message, moderation, vol_tasks, pseudonym, number, "task")
+    found = await covered(message, moderation, vol_tasks, pseudonym, number, "task")
     if found is not None:
         text, markup = await _card(vol_tasks, found[1], i18n.current_locale)
         await message.answer(text, reply_markup=markup)

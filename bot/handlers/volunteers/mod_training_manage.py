@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
@@ -15,14 +15,15 @@ from bot.db.repositories.trainings import Training
 from bot.handlers.moderation.access import IsModerator
 from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
-from bot.handlers.volunteers.access import StaffPress, training_for
+from bot.handlers.volunteers.access import StaffPress, covered
 from bot.handlers.volunteers.states import TrainingModInput
+from bot.handlers.volunteers.wizard import act_on_typed, ask_about, still_allowed
 from bot.services.moderation import ModerationService
 from bot.services.volunteers.errors import VolunteerActionError
-from bot.services.volunteers.inputs import InputError, parse_moment, parse_ref
+from bot.services.volunteers.inputs import parse_moment, parse_ref
 from bot.services.volunteers.trainings import TrainingService
 from bot.views.callbacks import TrainingModAction, TrainingModCallback
-from bot.views.volunteers.errors import action_error_text, input_error_text
+from bot.views.volunteers.errors import action_error_text
 from bot.views.volunteers.labels import moment_of
 from bot.views.volunteers.training_admin import (
     admin_keyboard,
@@ -37,8 +38,6 @@ from bot.views.volunteers.training_admin import (
     recent_keyboard,
     recent_text,
 )
-
-ASK = ForceReply(selective=True)
 
 
 def get_router() -> Router:
@@ -72,7 +71,7 @@ async def show_training(
         recent = await trainings.recent(moderator)
         await message.answer(recent_text(recent), reply_markup=recent_keyboard(recent, locale))
         return
-    found = await training_for(message, moderation, trainings, pseudonym, number, "training")
+    found = await covered(message, moderation, trainings, pseudonym, number, "training")
     if found is not None:
         training = found[1]
         await message.answer(
@@ -92,10 +91,8 @@ async def open_training(
 
 
 async def ask_move(query: CallbackQuery, state: FSMContext, training: Training) -> None:
-    await acknowledge(query)
-    await state.set_state(TrainingModInput.move_to)
-    await state.update_data(sm_training=training.id)
-    await query.message.answer(move_prompt(training.id), reply_markup=ASK)
+    prompt = move_prompt(training.id)
+    await ask_about(query, state, TrainingModInput.move_to, "sm_training", training.id, prompt)
 
 
 async def type_move(
@@ -107,26 +104,23 @@ async def type_move(
     settings: Settings,
     i18n: I18n,
 ) -> None:
-    training_id = int((await state.get_data()).get("sm_training") or 0)
-    found = await training_for(message, moderation, trainings, pseudonym, training_id, "sm:move")
+    found = await still_allowed(
+        state,
+        "sm_training",
+        lambda n: covered(message, moderation, trainings, pseudonym, n, "sm:move"),
+    )
     if found is None:
-        await state.clear()
         return
     moderator, training = found
-    try:
+
+    async def move() -> str:
         starts = parse_moment(
             message.text or "", trainings.now(), settings.timezone, date_only_hour=None
         )
         await trainings.move(moderator, training, starts)
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
-        return
-    except VolunteerActionError as exc:
-        await state.clear()
-        await message.reply(action_error_text(exc.reason))
-        return
-    await state.clear()
-    await message.reply(moved_reply(training.id, moment_of(starts, i18n.current_locale)))
+        return moved_reply(training.id, moment_of(starts, i18n.current_locale))
+
+    await act_on_typed(message, state, move)
 
 
 async def ask_cancel(query: CallbackQuery, training: Training) -> None:

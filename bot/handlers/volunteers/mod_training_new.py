@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
@@ -17,12 +17,19 @@ from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.access import moderator_or_refuse, polite_no
 from bot.handlers.volunteers.states import TrainingWizard
+from bot.handlers.volunteers.wizard import (
+    ASK,
+    moderator_or_stop,
+    next_step,
+    publish_draft,
+    stop_wizard,
+    take_chosen,
+    take_typed,
+)
 from bot.services.dates import from_db, to_db
-from bot.services.moderation import ModerationService, NotAllowedError
+from bot.services.moderation import ModerationService
 from bot.services.regions import all_regions, get_region
-from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import (
-    InputError,
     check_line,
     check_text,
     parse_capacity,
@@ -37,7 +44,7 @@ from bot.services.volunteers.rules import (
 )
 from bot.services.volunteers.trainings import TrainingDraft, TrainingService
 from bot.views.callbacks import TrainingModAction, TrainingModCallback
-from bot.views.volunteers.errors import action_error_text, input_error_text
+from bot.views.volunteers.errors import action_error_text
 from bot.views.volunteers.training_admin import (
     ALL,
     capacity_prompt,
@@ -58,8 +65,6 @@ from bot.views.volunteers.training_admin import (
     unlocks_keyboard,
     unlocks_prompt,
 )
-
-ASK = ForceReply(selective=True)
 
 
 def get_router() -> Router:
@@ -91,11 +96,6 @@ async def start(message: Message, state: FSMContext) -> None:
     await state.set_state(TrainingWizard.title_kk)
     await state.set_data({})
     await message.answer(title_kk_prompt(), reply_markup=ASK)
-
-
-async def _next(message: Message, state: FSMContext, step: State, text: str, markup=ASK) -> None:
-    await state.set_state(step)
-    await message.answer(text, reply_markup=markup)
 
 
 # The four texts: (state, data key, limit, one line?, next state, next prompt)
@@ -137,13 +137,9 @@ TEXT_STEPS = (
 
 def _typed_step(key: str, limit: int, line: bool, after: State, prompt):
     async def handler(message: Message, state: FSMContext) -> None:
-        try:
-            value = (check_line if line else check_text)(message.text or "", limit)
-        except InputError as exc:
-            await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
-            return
-        await state.update_data({key: value})
-        await _next(message, state, after, prompt())
+        check = check_line if line else check_text
+        if await take_typed(message, state, key, lambda text: check(text, limit)):
+            await next_step(message, state, after, prompt())
 
     handler.__name__ = f"type_{key}"
     return handler
@@ -152,15 +148,13 @@ def _typed_step(key: str, limit: int, line: bool, after: State, prompt):
 async def type_starts(
     message: Message, state: FSMContext, trainings: TrainingService, settings: Settings
 ) -> None:
-    try:
-        moment = parse_moment(
-            message.text or "", trainings.now(), settings.timezone, date_only_hour=None
+    def check(text: str) -> str:
+        return to_db(parse_moment(text, trainings.now(), settings.timezone, date_only_hour=None))
+
+    if await take_typed(message, state, "tr_starts", check):
+        await next_step(
+            message, state, TrainingWizard.minutes, minutes_prompt(), minutes_keyboard()
         )
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
-        return
-    await state.update_data(tr_starts=to_db(moment))
-    await _next(message, state, TrainingWizard.minutes, minutes_prompt(), minutes_keyboard())
 
 
 async def choose_minutes(
@@ -169,10 +163,8 @@ async def choose_minutes(
     if not callback_data.value.isdigit() or int(callback_data.value) not in DURATIONS:
         await acknowledge(query, action_error_text("incomplete"), alert=True)
         return
-    await acknowledge(query)
-    await state.update_data(tr_minutes=int(callback_data.value))
-    await query.message.edit_reply_markup(reply_markup=None)
-    await _next(query.message, state, TrainingWizard.place, place_prompt())
+    await take_chosen(query, state, "tr_minutes", int(callback_data.value))
+    await next_step(query.message, state, TrainingWizard.place, place_prompt())
 
 
 async def type_place(
@@ -182,24 +174,19 @@ async def type_place(
     pseudonym: str | None,
     i18n: I18n,
 ) -> None:
-    try:
-        place = check_line(message.text or "", MAX_PLACE)
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
+    if not await take_typed(message, state, "tr_place", lambda text: check_line(text, MAX_PLACE)):
         return
-    await state.update_data(tr_place=place)
-    moderator = await moderator_or_refuse(message, moderation, pseudonym, "training_new")
+    moderator = await moderator_or_stop(message, state, moderation, pseudonym, "training_new")
     if moderator is None:
-        await state.clear()
         return
     if moderator.regions is not None and len(moderator.regions) == 1:
         (only,) = moderator.regions
         await state.update_data(tr_region=only)
-        await _next(message, state, TrainingWizard.capacity, capacity_prompt())
+        await next_step(message, state, TrainingWizard.capacity, capacity_prompt())
         return
     regions = sorted(moderator.regions) if moderator.regions else [r.code for r in all_regions()]
     markup = region_keyboard(regions, moderator.regions is None, i18n.current_locale)
-    await _next(message, state, TrainingWizard.region, region_prompt(), markup)
+    await next_step(message, state, TrainingWizard.region, region_prompt(), markup)
 
 
 async def choose_region(
@@ -221,20 +208,15 @@ async def choose_region(
     if not allowed:
         await polite_no(query)
         return
-    await acknowledge(query)
-    await state.update_data(tr_region=value)
-    await query.message.edit_reply_markup(reply_markup=None)
-    await _next(query.message, state, TrainingWizard.capacity, capacity_prompt())
+    await take_chosen(query, state, "tr_region", value)
+    await next_step(query.message, state, TrainingWizard.capacity, capacity_prompt())
 
 
 async def type_capacity(message: Message, state: FSMContext) -> None:
-    try:
-        capacity = parse_capacity(message.text or "")
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
-        return
-    await state.update_data(tr_capacity=capacity)
-    await _next(message, state, TrainingWizard.unlocks, unlocks_prompt(), unlocks_keyboard())
+    if await take_typed(message, state, "tr_capacity", parse_capacity):
+        await next_step(
+            message, state, TrainingWizard.unlocks, unlocks_prompt(), unlocks_keyboard()
+        )
 
 
 def _draft(data: dict) -> dict:
@@ -259,16 +241,14 @@ async def choose_unlocks(
     if value != "-" and value not in SKILLS:
         await acknowledge(query, action_error_text("skill"), alert=True)
         return
-    await acknowledge(query)
-    await state.update_data(tr_unlocks=None if value == "-" else value)
-    await query.message.edit_reply_markup(reply_markup=None)
+    await take_chosen(query, state, "tr_unlocks", None if value == "-" else value)
     try:
         draft = _draft(await state.get_data())
     except KeyError:
         await state.clear()
         await query.message.answer(action_error_text("incomplete"))
         return
-    await _next(
+    await next_step(
         query.message,
         state,
         TrainingWizard.confirm,
@@ -287,7 +267,8 @@ async def publish(
     moderator = await moderator_or_refuse(query, moderation, pseudonym, "training_new")
     if moderator is None:
         return
-    try:
+
+    async def create() -> str:
         data = _draft(await state.get_data())
         training, told = await trainings.create(
             moderator,
@@ -304,23 +285,10 @@ async def publish(
                 unlocks=data["unlocks"],
             ),
         )
-    except NotAllowedError:
-        await polite_no(query)
-        return
-    except (VolunteerActionError, InputError, KeyError) as exc:
-        await acknowledge(
-            query, action_error_text(getattr(exc, "reason", "incomplete")), alert=True
-        )
-        return
-    await state.clear()
-    await acknowledge(query)
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(created_reply(training.id, told))
+        return created_reply(training.id, told)
+
+    await publish_draft(query, state, create)
 
 
 async def stop(query: CallbackQuery, state: FSMContext) -> None:
-    if await state.get_state() in TrainingWizard.__all_states_names__:
-        await state.clear()
-    await acknowledge(query)
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(stopped_reply())
+    await stop_wizard(query, state, TrainingWizard, stopped_reply())

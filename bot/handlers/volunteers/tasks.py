@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
@@ -20,12 +19,12 @@ from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.access import VolunteerPress
 from bot.handlers.volunteers.states import VolunteerInput
+from bot.handlers.volunteers.wizard import act_on_typed, ask_about
 from bot.services.volunteers.errors import TrainingNeededError, VolunteerActionError
-from bot.services.volunteers.inputs import InputError
 from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.tasks import TaskService
 from bot.views.callbacks import TaskAction, TaskCallback
-from bot.views.volunteers.errors import action_error_text, input_error_text, training_needed_text
+from bot.views.volunteers.errors import action_error_text, training_needed_text
 from bot.views.volunteers.profile import not_volunteer_text
 from bot.views.volunteers.tasks import (
     accepted_text,
@@ -143,19 +142,16 @@ async def accept(
     await query.message.answer(accepted_text())
 
 
-async def _ask(query: CallbackQuery, state: FSMContext, task: Task, step: State, prompt: str):
-    await acknowledge(query)
-    await state.set_state(step)
-    await state.update_data(vol_task=task.id)
-    await query.message.answer(prompt)
-
-
 async def ask_decline(query: CallbackQuery, state: FSMContext, task: Task) -> None:
-    await _ask(query, state, task, VolunteerInput.decline_reason, decline_prompt())
+    await ask_about(
+        query, state, VolunteerInput.decline_reason, "vol_task", task.id, decline_prompt(), None
+    )
 
 
 async def ask_progress(query: CallbackQuery, state: FSMContext, task: Task) -> None:
-    await _ask(query, state, task, VolunteerInput.progress, progress_prompt())
+    await ask_about(
+        query, state, VolunteerInput.progress, "vol_task", task.id, progress_prompt(), None
+    )
 
 
 async def _typed(
@@ -172,18 +168,14 @@ async def _typed(
         await state.clear()
         return
     task_id = int((await state.get_data()).get("vol_task") or 0)
-    try:
+
+    async def done() -> str:
         task = await vol_tasks.for_volunteer(volunteer, task_id)
         await act(volunteer, task, message.text or "")
-    except InputError as exc:
-        await message.reply(input_error_text(exc.reason, exc.details))
-        return  # the step stays: the text can be written again
-    except VolunteerActionError as exc:
-        await state.clear()
-        await message.reply(action_error_text(exc.reason))
-        return
-    await state.clear()
-    await message.reply(reply)
+        return reply
+
+    # A bad text keeps the step (it can be written again); in a private chat, no ForceReply.
+    await act_on_typed(message, state, done, retry_markup=None)
 
 
 async def type_decline(
