@@ -5,8 +5,9 @@
 Seeds a fresh database with generated reports (spread over two years, 20 regions, every area
 and status, a third with files) and users, then times, through the real services, the queries
 moderators wait for: the queue page with each filter, a case card with its history, /stats for
-a month and a year, /export of a month (time and peak memory), and prints p50/p99 next to the
-goal each answers (interactive queries under 20 ms at p99, /stats for a year under 500 ms).
+a month and a year, /export of a month (time and peak memory), the digest's statistics line,
+and prints p50/p99 next to the goal each answers (interactive queries under 20 ms at p99,
+/stats for a year under 500 ms).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.config import Settings
 from bot.db.connection import Database
 from bot.db.migrations import apply_migrations
+from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.factory import create_services
+from bot.services.digests import STATS_WINDOW
 from bot.services.regions import all_regions
 from bot.services.risk_areas import all_areas
 from tests.conftest import TEST_SECRET
@@ -131,6 +134,15 @@ def seed(path: Path, reports: int, users: int, rng: random.Random) -> float:
         " VALUES (?, 'received', '2026-01-01T00:00:00Z')",
         ((n,) for n in range(1, reports + 1, 7)),
     )
+    # Resolutions spread over the two years, so the digest's "resolved this week" has work.
+    conn.executemany(
+        "INSERT INTO report_status_history (report_id, status, created_at)"
+        " VALUES (?, 'resolved', ?)",
+        (
+            (n, stamp(NOW - timedelta(hours=rng.randrange(0, 2 * 365 * 24))))
+            for n in range(1, reports + 1, 3)
+        ),
+    )
     conn.executemany(
         "INSERT INTO case_counters (region, last) VALUES (?, ?)", list(counters.items())
     )
@@ -196,17 +208,33 @@ async def measure(path: Path, reports: int, runs: int, rng: random.Random) -> No
     await row("/stats month", lambda: reporting.stats(None, "month", NOW), 500)
     await row("/stats year", lambda: reporting.stats(None, "year", NOW), 500)
 
-    tracemalloc.start()
-    started = time.perf_counter()
-    data = await reporting.export(None, NOW - timedelta(days=30), NOW)
-    elapsed = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    size = len(data) if isinstance(data, bytes | bytearray) else 0
-    print(
-        f"\n/export month: {elapsed * 1000:.0f} ms, peak Python memory {peak / 2**20:.1f} MiB"
-        f" for a {size / 2**20:.1f} MiB file"
+    # The digest's statistics line: received and resolved in one region over its window.
+    broadcasts = BroadcastRepository(db)
+    since = stamp(NOW - STATS_WINDOW)
+    await row(
+        "digest statistics line, one region",
+        lambda: broadcasts.report_counts(frozenset({"KZ-27"}), since),
+        20,
     )
+    await row(
+        "digest statistics line, all of Kazakhstan",
+        lambda: broadcasts.report_counts(None, since),
+        20,
+    )
+
+    for fmt in ("csv", "xlsx"):
+        tracemalloc.start()
+        started = time.perf_counter()
+        path = await reporting.export(None, NOW - timedelta(days=30), NOW, fmt=fmt, headers={})
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        size = path.stat().st_size
+        path.unlink()
+        print(
+            f"\n/export month ({fmt}): {elapsed * 1000:.0f} ms, peak Python memory"
+            f" {peak / 2**20:.1f} MiB for a {size / 2**20:.1f} MiB file"
+        )
     await db.close()
 
 
