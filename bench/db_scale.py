@@ -109,7 +109,8 @@ def seed(path: Path, reports: int, users: int, rng: random.Random) -> float:
                 anonymity,
                 None if anonymity == "anonymous" else "x" * 32,
                 "kk",
-                None if anonymity == "open" else os.urandom(4).hex(),
+                # unique: 32 random bits per locator collide long before a million
+                None if anonymity == "open" else f"{n:08x}",
                 None if anonymity == "open" else b"\0" * 32,
                 status,
                 stamp(created),
