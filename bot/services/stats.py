@@ -105,10 +105,10 @@ async def collect(source: ReportingRepository, scope: Scope, period: str, now: d
     by_status: Counter[str] = Counter()
     responded = 0
     for row in await source.stats_counts(scope.regions, first, last):
-        by_region[row["region"]] += row["n"]
-        by_area[row["area"]] += row["n"]
-        by_status[row["status"]] += row["n"]
-        responded += row["responded"]
+        by_region[row.region] += row.n
+        by_area[row.area] += row.n
+        by_status[row.status] += row.n
+        responded += row.responded
     total = by_status.total()
     high = low = None
     if responded:
