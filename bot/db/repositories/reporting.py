@@ -37,7 +37,7 @@ SELECT
     r.description AS description
 FROM reports r
 WHERE r.created_at >= ? AND r.created_at < ? AND {scope}
-  AND r.created_at >= ? AND (r.created_at > ? OR r.id > ?)
+  AND (r.created_at > ? OR r.id > ?)
 ORDER BY r.created_at, r.id
 LIMIT ?
 """
@@ -120,17 +120,9 @@ class ReportingRepository:
         # created_at is what lets the index skip what was read; the OR alone would not).
         after_at, after_id = "", 0
         while True:
+            # One lower bound, the later of the two: given two, SQLite ranges on the first.
             rows = await self._db.fetchall(
-                sql,
-                [
-                    start,
-                    end,
-                    *params,
-                    after_at,
-                    after_at,
-                    after_id,
-                    EXPORT_BATCH,
-                ],
+                sql, [max(start, after_at), end, *params, after_at, after_id, EXPORT_BATCH]
             )
             for row in rows:
                 yield row
