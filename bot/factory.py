@@ -33,6 +33,7 @@ from bot.db.repositories.news import NewsRepository
 from bot.db.repositories.outbox import OutboxRepository
 from bot.db.repositories.reporting import ReportingRepository
 from bot.db.repositories.reports import ReportRepository
+from bot.db.repositories.retention import RetentionRepository
 from bot.db.repositories.users import UserRepository
 from bot.delivery.cards import CardDesk
 from bot.delivery.names import ModeratorNames
@@ -56,6 +57,7 @@ from bot.services.outbox import Outbox
 from bot.services.reminders import Reminders
 from bot.services.reporting import ReportingService
 from bot.services.reports import ReportService
+from bot.services.retention import Retention
 from bot.services.subscriptions import Subscriptions
 from bot.services.users import UserService
 from bot.views.news import rendered_lengths
@@ -120,6 +122,7 @@ class Services:
     digests: Digests
     feeds: Feeds
     storage_alarm: StorageAlarm
+    retention: Retention
 
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
@@ -194,6 +197,9 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         digests=digests,
         feeds=feeds,
         storage_alarm=storage_alarm,
+        retention=Retention(
+            db, RetentionRepository(db), audit, outbox, days=settings.retention_days
+        ),
     )
 
 

@@ -89,3 +89,19 @@ ALTER TABLE reports ADD COLUMN erased_on TEXT;
 -- What the nightly run looks for: closed cases not yet erased, by their last activity.
 CREATE INDEX reports_retention ON reports (updated_at)
     WHERE erased_on IS NULL AND status IN ('resolved', 'rejected', 'duplicate');
+
+-- The audit log stays append-only, with one exception for retention: a value may be cut to
+-- a prefix of itself or to NULL (a question's or a note's text goes; "rejected: <reason>"
+-- keeps "rejected"). Who did what, to which case and when never changes.
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+  OR NEW.actor_key IS NOT OLD.actor_key OR NEW.action IS NOT OLD.action
+  OR NEW.report_id IS NOT OLD.report_id OR NEW.news_id IS NOT OLD.news_id
+  OR (NEW.old_value IS NOT NULL
+      AND NEW.old_value IS NOT substr(OLD.old_value, 1, length(NEW.old_value)))
+  OR (NEW.new_value IS NOT NULL
+      AND NEW.new_value IS NOT substr(OLD.new_value, 1, length(NEW.new_value)))
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
 from bot.services.regions import regions_for_picker
@@ -72,7 +73,7 @@ def help_text() -> str:
     )
 
 
-def privacy_text() -> str:
+def privacy_text(retention_days: int) -> str:
     return _(
         "<b>Privacy</b>\n\n"
         "<b>What the bot stores.</b> Your chosen language and region, the date you first "
@@ -80,13 +81,23 @@ def privacy_text() -> str:
         "Your Telegram ID is kept only as a one-way code. Your name and username are not "
         "stored. Your phone number is stored only if you choose an open report and share it: "
         "encrypted, and only moderators of your region can see it.\n\n"
+        "{retention}\n\n"
         "<b>What Telegram sees.</b> Chats with bots are not end-to-end encrypted. Telegram "
         "itself can see this chat, and the bot always learns your Telegram ID, name and "
         "username while it answers you.\n\n"
         "<b>If you are at serious risk</b>, use official channels, for example the "
         "Anti-Corruption Agency's line 1424, and avoid keeping sensitive messages on your "
         "phone."
-    )
+    ).format(retention=retention_text(retention_days))
+
+
+def retention_text(days: int) -> str:
+    """What the retention job (bot/services/retention.py) erases, and when."""
+    return _(
+        "<b>How long it is kept.</b> {days} after a report is closed, its text, place, files, "
+        "contact details and messages are erased. Only what statistics need remains: the "
+        "report's number, region, area, status, dates (to the day) and the order of the sum."
+    ).format(days=ngettext("{count} day", "{count} days", days).format(count=days))
 
 
 def welcome_text() -> str:
