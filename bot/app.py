@@ -105,7 +105,9 @@ async def run_bot(
         scheduler = create_scheduler(services.reminders, settings.timezone)
         add_news_jobs(scheduler, services, settings.feed_check_minutes)
         add_retention_job(scheduler, services.retention)
+        services.volunteering.jobs.attach(scheduler)
         scheduler.start()
+        await services.volunteering.jobs.start()
         try:
             await intake.run(stop)
         finally:

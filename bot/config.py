@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     # Days a closed case keeps its text, files, contact data and thread (bot/services/
     # retention.py); erased nightly at 03:30 Asia/Almaty. The statistics are kept.
     retention_days: int = Field(default=365, ge=1, le=36500)
+    # The volunteers' group (a supergroup id like -100...): training invitations and reminders
+    # are also posted there. Without it they go to each volunteer only.
+    volunteer_chat_id: int | None = None
+    # FOR TESTS ONLY. Moves the volunteers' clock (training reminders, task deadlines, lessons)
+    # this many seconds ahead, so an end-to-end test reaches "24 hours before" a session
+    # without waiting a day. Leave it empty (0) everywhere else.
+    test_clock_offset_seconds: float = Field(default=0.0, ge=-(10**8), le=10**8)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
