@@ -58,6 +58,52 @@ BEGIN
     WHERE id = NEW.id;
 END;
 
+-- /stats over a year: reports per month of filing, region, area and status (and how many of
+-- them have a first response), kept by triggers like report_tallies. Whole months inside the
+-- period are summed from here; only the two partial months at its ends are counted in
+-- reports_tally_time.
+CREATE TABLE report_months (
+    month     TEXT NOT NULL,                -- YYYY-MM of created_at (UTC)
+    region    TEXT NOT NULL,
+    area      TEXT NOT NULL,
+    status    TEXT NOT NULL,
+    n         INTEGER NOT NULL,
+    responded INTEGER NOT NULL,
+    PRIMARY KEY (month, region, area, status)
+) WITHOUT ROWID;
+
+INSERT INTO report_months (month, region, area, status, n, responded)
+    SELECT substr(created_at, 1, 7), region, area, status, COUNT(*), COUNT(response_s)
+    FROM reports GROUP BY substr(created_at, 1, 7), region, area, status;
+CREATE TRIGGER reports_month_insert AFTER INSERT ON reports
+BEGIN
+    INSERT INTO report_months (month, region, area, status, n, responded)
+    VALUES (substr(NEW.created_at, 1, 7), NEW.region, NEW.area, NEW.status, 1,
+            NEW.response_s IS NOT NULL)
+    ON CONFLICT (month, region, area, status)
+    DO UPDATE SET n = n + 1, responded = responded + excluded.responded;
+END;
+CREATE TRIGGER reports_month_delete AFTER DELETE ON reports
+BEGIN
+    UPDATE report_months
+    SET n = n - 1, responded = responded - (OLD.response_s IS NOT NULL)
+    WHERE month = substr(OLD.created_at, 1, 7) AND region = OLD.region AND area = OLD.area
+      AND status = OLD.status;
+END;
+CREATE TRIGGER reports_month_update
+AFTER UPDATE OF created_at, region, area, status, response_s ON reports
+BEGIN
+    UPDATE report_months
+    SET n = n - 1, responded = responded - (OLD.response_s IS NOT NULL)
+    WHERE month = substr(OLD.created_at, 1, 7) AND region = OLD.region AND area = OLD.area
+      AND status = OLD.status;
+    INSERT INTO report_months (month, region, area, status, n, responded)
+    VALUES (substr(NEW.created_at, 1, 7), NEW.region, NEW.area, NEW.status, 1,
+            NEW.response_s IS NOT NULL)
+    ON CONFLICT (month, region, area, status)
+    DO UPDATE SET n = n + 1, responded = responded + excluded.responded;
+END;
+
 -- The queue: a page of open cases, newest or oldest first, for a region, an area or an
 -- assignee (nobody = NULL). Each index walks the open cases of one value in id order, and
 -- holds the other filter columns, so a filter is checked without reading the table.

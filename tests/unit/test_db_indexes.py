@@ -7,12 +7,25 @@ import pytest
 
 from bot.db.connection import Database
 from bot.db.repositories.moderation import QueueFilter, _queue_where
+from bot.db.repositories.reporting import ReportingRepository
 from bot.domain import STATUSES
 
 AREAS = ("land", "construction", "ecology")
 
 
+async def months_match(db: Database) -> None:
+    counted = await db.fetchall(
+        "SELECT substr(created_at, 1, 7), region, area, status, COUNT(*), COUNT(response_s)"
+        " FROM reports GROUP BY 1, 2, 3, 4"
+    )
+    kept = await db.fetchall(
+        "SELECT month, region, area, status, n, responded FROM report_months WHERE n != 0"
+    )
+    assert sorted(tuple(r) for r in kept) == sorted(tuple(r) for r in counted)
+
+
 async def tallies_match(db: Database) -> None:
+    await months_match(db)
     counted = await db.fetchall(
         "SELECT region, area, status, COALESCE(assignee, 0) AS assignee, COUNT(*) AS n"
         " FROM reports GROUP BY 1, 2, 3, 4"
@@ -40,11 +53,37 @@ async def test_tallies_follow_every_insert_update_and_delete(db: Database) -> No
                 ("KZ-27", "KZ-75")[n % 2],
                 AREAS[n % 3],
                 STATUSES[n % len(STATUSES)],
-                "2026-11-01T10:00:00Z",
+                f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00Z",
                 1 if n % 4 == 0 else None,
             ),
         )
     await tallies_match(db)
+    await db.execute(
+        "UPDATE reports SET first_response_at = strftime('%Y-%m-%dT%H:%M:%SZ',"
+        " created_at, '+90 minutes') WHERE id % 3 = 1"
+    )
+    await db.execute("UPDATE reports SET created_at = '2025-12-31T23:00:00Z' WHERE id % 11 = 0")
+    await tallies_match(db)
+    # /stats' counts for windows across month ends equal a plain count of the rows.
+    repo = ReportingRepository(db)
+    for start, end in [
+        ("2025-12-31T23:00:00Z", "2026-12-31T23:59:59Z"),
+        ("2026-02-15T00:00:00Z", "2026-07-01T00:00:00Z"),
+        ("2026-03-01T00:00:00Z", "2026-03-31T23:59:59Z"),
+        ("2026-01-29T10:00:00Z", "2026-02-01T09:59:59Z"),
+    ]:
+        plain = await db.fetchall(
+            "SELECT region, area, status, COUNT(*), COUNT(response_s) FROM reports"
+            " WHERE created_at >= ? AND created_at <= ? GROUP BY 1, 2, 3",
+            (start, end),
+        )
+        counted = await repo.stats_counts(None, start, end)
+        assert sorted((c.region, c.area, c.status, c.n, c.responded) for c in counted) == sorted(
+            tuple(r) for r in plain
+        ), (start, end)
+        west = await repo.stats_counts(frozenset({"KZ-27"}), start, end)
+        assert {c.region for c in west} <= {"KZ-27"}
+        assert sum(c.n for c in west) == sum(r[3] for r in plain if r[0] == "KZ-27")
     await db.execute("UPDATE reports SET status = 'resolved' WHERE id % 5 = 0")
     await db.execute("UPDATE reports SET assignee = 1 WHERE id % 3 = 0")
     await db.execute("UPDATE reports SET assignee = NULL, area = 'land' WHERE id % 7 = 0")
