@@ -19,6 +19,7 @@ from bot.intake.durable import DurableIntake
 from bot.middlewares.budget import CountSends
 from bot.news_jobs import add_news_jobs
 from bot.news_jobs import catch_up as news_catch_up
+from bot.retention_jobs import add_retention_job
 from bot.scheduler import catch_up, create_scheduler
 from bot.services.dates import utc_now
 
@@ -103,6 +104,7 @@ async def run_bot(
         await news_catch_up(services)
         scheduler = create_scheduler(services.reminders, settings.timezone)
         add_news_jobs(scheduler, services, settings.feed_check_minutes)
+        add_retention_job(scheduler, services.retention)
         services.volunteering.jobs.attach(scheduler)
         scheduler.start()
         await services.volunteering.jobs.start()

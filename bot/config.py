@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     news_evening_at: time = time(19, 0)
     # How often registered RSS/Atom feeds are read.
     feed_check_minutes: int = Field(default=15, ge=1, le=1440)
+    # Days a closed case keeps its text, files, contact data and thread (bot/services/
+    # retention.py); erased nightly at 03:30 Asia/Almaty. The statistics are kept.
+    retention_days: int = Field(default=365, ge=1, le=36500)
     # The volunteers' group (a supergroup id like -100...): training invitations and reminders
     # are also posted there. Without it they go to each volunteer only.
     volunteer_chat_id: int | None = None

@@ -34,6 +34,7 @@ from bot.db.repositories.news import NewsRepository
 from bot.db.repositories.outbox import OutboxRepository
 from bot.db.repositories.reporting import ReportingRepository
 from bot.db.repositories.reports import ReportRepository
+from bot.db.repositories.retention import RetentionRepository
 from bot.db.repositories.users import UserRepository
 from bot.delivery.cards import CardDesk
 from bot.delivery.names import ModeratorNames
@@ -57,6 +58,7 @@ from bot.services.outbox import Outbox
 from bot.services.reminders import Reminders
 from bot.services.reporting import ReportingService
 from bot.services.reports import ReportService
+from bot.services.retention import Retention
 from bot.services.subscriptions import Subscriptions
 from bot.services.users import UserService
 from bot.views.news import rendered_lengths
@@ -131,6 +133,7 @@ class Services:
     feeds: Feeds
     storage_alarm: StorageAlarm
     volunteering: Volunteering
+    retention: Retention
 
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
@@ -207,6 +210,9 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         storage_alarm=storage_alarm,
         volunteering=create_volunteering(
             settings, db, keyring, outbox=outbox, moderation=moderation
+        ),
+        retention=Retention(
+            db, RetentionRepository(db), audit, outbox, days=settings.retention_days
         ),
     )
 

@@ -7,6 +7,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.config import Settings
 from bot.views.common import MENU_HELP, cancelled_text, help_text, main_menu, privacy_text
 
 
@@ -23,8 +24,8 @@ async def show_help(message: Message) -> None:
     await message.answer(help_text())
 
 
-async def show_privacy(message: Message) -> None:
-    await message.answer(privacy_text())
+async def show_privacy(message: Message, settings: Settings) -> None:
+    await message.answer(privacy_text(settings.retention_days))
 
 
 async def cancel(message: Message, state: FSMContext) -> None:

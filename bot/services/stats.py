@@ -30,7 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.db.repositories.reporting import ReportingRepository
-from bot.services.dates import DISPLAY_TZ, ceil_second, from_db, to_db
+from bot.services.dates import DISPLAY_TZ, ceil_second, to_db
 
 PERIODS: dict[str, timedelta] = {
     "week": timedelta(days=7),
@@ -99,30 +99,37 @@ async def collect(source: ReportingRepository, scope: Scope, period: str, now: d
     end = now.astimezone(UTC)
     start = end - PERIODS[period]
     # Stored times have whole seconds: the start rounds up, the end down.
-    rows = await source.stats_rows(scope.regions, ceil_second(start), to_db(end))
-    response_hours = [
-        (from_db(row["first_response_at"]) - from_db(row["created_at"])).total_seconds() / 3600
-        for row in rows
-        if row["first_response_at"] is not None
-    ]
-    by_status = Counter(row["status"] for row in rows)
-    total = len(rows)
+    first, last = ceil_second(start), to_db(end)
+    by_region: Counter[str] = Counter()
+    by_area: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    responded = 0
+    for row in await source.stats_counts(scope.regions, first, last):
+        by_region[row.region] += row.n
+        by_area[row.area] += row.n
+        by_status[row.status] += row.n
+        responded += row.responded
+    total = by_status.total()
+    high = low = None
+    if responded:
+        # The median is the middle value, or the mean of the two middle ones; an hour less
+        # (never below zero) keeps the order, so the same two values give the low median.
+        middle = await source.response_seconds_at(
+            scope.regions, first, last, (responded - 1) // 2, 2 - responded % 2
+        )
+        hours = [seconds / 3600 for seconds in middle]
+        high = float(statistics.mean(hours))
+        low = float(statistics.mean(max(0.0, h - 1) for h in hours))
     return Stats(
         start=start,
         end=end,
         total=total,
-        by_region=_ranked(Counter(row["region"] for row in rows)),
-        by_area=_ranked(Counter(row["area"] for row in rows)),
+        by_region=_ranked(by_region),
+        by_area=_ranked(by_area),
         by_status=_ranked(by_status),
-        median_first_response_hours=(
-            float(statistics.median(response_hours)) if response_hours else None
-        ),
+        median_first_response_hours=high,
         resolved_share=by_status[RESOLVED] / total if total else None,
-        median_first_response_low_hours=(
-            float(statistics.median(max(0.0, hours - 1) for hours in response_hours))
-            if response_hours
-            else None
-        ),
+        median_first_response_low_hours=low,
     )
 
 

@@ -7,6 +7,7 @@ case's state and to whoever looks at this copy (see `card_keyboard`)."""
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -39,15 +40,28 @@ def description_cut(report: Report) -> bool:
     return len(report.description) > CARD_DESCRIPTION_CHARS
 
 
+def erased_case_text(erased_on: str, locale: str) -> str:
+    """In place of an erased case's description (moderators; see bot/services/retention.py)."""
+    return _(
+        "<i>Erased on {date} under the retention policy: a closed case keeps its text, place, "
+        "files, contact details and thread for a limited time. Its number, region, area, "
+        "status and dates remain for the statistics.</i>"
+    ).format(date=format_day(date.fromisoformat(erased_on), locale))
+
+
 def card_text(report: Report, evidence: int, assignee: str | None, locale: str) -> str:
     description = report.description
     if description_cut(report):
         description = description[:CARD_DESCRIPTION_CHARS] + "…"
+    body = escape(description)
+    if report.erased_on:
+        body = erased_case_text(report.erased_on, locale)
+    place = f", {escape(clip(report.settlement, MAX_SETTLEMENT))}" if report.settlement else ""
     amount = format_tenge(report.amount, locale) if report.amount else "—"
     lines = [
         f"<b>{report.case_number}</b> · {status_label(report.status)}",
         _("<b>Region:</b> {value}").format(value=escape(region_name(report.region, locale)))
-        + f", {escape(clip(report.settlement, MAX_SETTLEMENT))}",
+        + place,
         _("<b>Area:</b> {value}").format(value=escape(area_name(report.area, locale))),
         _("<b>When:</b> {value}").format(value=escape(when_label(report.occurred, locale))),
         _("<b>Amount:</b> {value}").format(value=amount),
@@ -64,7 +78,7 @@ def card_text(report: Report, evidence: int, assignee: str | None, locale: str) 
             value=escape(clip(assignee or _("nobody"), NAME_CHARS))
         ),
         "",
-        escape(description),
+        body,
     ]
     if description_cut(report):
         lines.append(

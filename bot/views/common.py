@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
 from bot.services.regions import regions_for_picker
@@ -79,7 +80,7 @@ def help_text() -> str:
     )
 
 
-def privacy_text() -> str:
+def privacy_text(retention_days: int) -> str:
     stored = _(
         "<b>Privacy</b>\n\n"
         "<b>What the bot stores.</b> Your chosen language and region, the date you first "
@@ -99,7 +100,16 @@ def privacy_text() -> str:
         "are stored encrypted, and only the moderators of your region can see them. You can "
         "delete them at any time in /me."
     )
-    return f"{stored}\n\n{volunteers}"
+    return f"{stored}\n\n{retention_text(retention_days)}\n\n{volunteers}"
+
+
+def retention_text(days: int) -> str:
+    """What the retention job (bot/services/retention.py) erases, and when."""
+    return _(
+        "<b>How long it is kept.</b> {days} after a report is closed, its text, place, files, "
+        "contact details and messages are erased. Only what statistics need remains: the "
+        "report's number, region, area, status, dates (to the day) and the order of the sum."
+    ).format(days=ngettext("{count} day", "{count} days", days).format(count=days))
 
 
 def welcome_text() -> str:

@@ -3,7 +3,7 @@ and the answers of the follow-up screens."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -91,6 +91,15 @@ def nothing_to_erase_text() -> str:
     return _("There is nothing left to delete.")
 
 
+def erased_report_text(erased_on: str, locale: str) -> str:
+    """The reporter's view of a case the retention job erased (bot/services/retention.py)."""
+    return _(
+        "<i>The text, place, files and messages of this report were erased on {date}: "
+        "closed reports keep them for a limited time (see /privacy). Its number, status and "
+        "dates remain.</i>"
+    ).format(date=format_day(date.fromisoformat(erased_on), locale))
+
+
 def case_pages(view: CaseView, locale: str) -> Pages:
     """The reporter's view of a case in pages, oldest first: each page repeats the case's
     head; the thread (and a rejection's reason, which comes last) fills the pages from the
@@ -108,6 +117,8 @@ def case_pages(view: CaseView, locale: str) -> Pages:
     last = view.history[-1] if view.history else None
     if last and last.status == "duplicate" and last.duplicate_of:
         lines.append(_("<b>Same as report:</b> {case}").format(case=escape(last.duplicate_of)))
+    if report.erased_on:
+        lines += ["", erased_report_text(report.erased_on, locale)]
     entries = []
     for item in view.thread:
         when = thread_time(item.created_at, item.author, locale)

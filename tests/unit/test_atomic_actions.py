@@ -330,6 +330,10 @@ async def _unban_tag(world: World) -> Any:  # after _ban_tag_setup
     return await world.services.moderation.refusals.unban(_refused_tag(world)[:8], by="admin")
 
 
+async def _retention(world: World) -> Any:  # after _retention_setup
+    assert await world.services.retention.run() == 1
+
+
 # What each action owes when nothing fails: rows added per table.
 ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     "submit": (
@@ -383,6 +387,13 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     # person's notice and the audit row.
     "ban_tag": (_ban_tag, {"banned_reporters": 1, "audit_log": 1, "outbox": 1}),
     "unban_tag": (_unban_tag, {"banned_reporters": -1, "audit_log": 1, "outbox": 1}),
+    # The nightly erasure of a case closed long ago (after _retention_setup): its files (one
+    # filed, one in an answer), its thread (a question and the answer) and its note go, the
+    # texts are blanked in place, and the run leaves one audit row with the count.
+    "retention": (
+        _retention,
+        {"report_evidence": -2, "report_messages": -2, "report_notes": -1, "audit_log": 1},
+    ),
 }
 # Actions that are a single statement (an UPSERT): atomic by themselves.
 ONE_STATEMENT = {"subscribe", "change_subscription"}
@@ -418,6 +429,7 @@ async def run_once(
         "ban_tag": _refusal_setup,
         "unban_tag": _ban_tag_setup,
         "answer_text": _take_setup,
+        "retention": _retention_setup,
     }
     setup = {**setups, **VOLUNTEER_SETUPS}.get(name)
     try:
@@ -481,6 +493,17 @@ async def _refusal_setup(world: World) -> None:
 async def _ban_tag_setup(world: World) -> None:
     await _refusal_setup(world)
     await _ban_tag(world)
+
+
+async def _retention_setup(world: World) -> None:
+    """Case 1 handled in every way that leaves text behind, rejected, and (by hand) last
+    touched long before any retention period."""
+    await _take_setup(world)
+    await _ask(world)
+    await _answer(world)
+    await _note(world)
+    await _reject(world)
+    await world.db.execute("UPDATE reports SET updated_at = '2000-01-01T00:00:00Z' WHERE id = 1")
 
 
 async def _take_setup(world: World) -> None:

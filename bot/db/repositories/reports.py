@@ -53,6 +53,7 @@ class Report(ReportFields):
     assignee: int | None = None  # moderators.id
     first_response_at: str | None = None
     updated_at: str | None = None
+    erased_on: str | None = None  # UTC date the retention job erased the case's text
 
 
 @dataclass(frozen=True, slots=True)
