@@ -7,6 +7,9 @@ import contextlib
 import logging
 import sqlite3
 
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+
 from bot import console
 from bot.config import Settings
 from bot.crypto import Keyring
@@ -16,9 +19,12 @@ from bot.db.repositories.inbox import InboxRepository
 from bot.factory import Services, create_bot, create_dispatcher, create_services
 from bot.i18n import create_i18n
 from bot.intake.durable import DurableIntake
+from bot.intake.webhook import HttpServer, Route, WebhookReceiver, WebhookRefusedError
+from bot.metrics import CountFloodWaits, Metrics
 from bot.middlewares.budget import CountSends
 from bot.news_jobs import add_news_jobs
 from bot.news_jobs import catch_up as news_catch_up
+from bot.ops.health import Health
 from bot.scheduler import catch_up, create_scheduler
 from bot.services.dates import utc_now
 
@@ -78,6 +84,17 @@ async def run_bot(
         services=services,
         outbox_bot=outbox_bot,
     )
+    metrics = None
+    if settings.metrics_port is not None:
+        metrics = Metrics(
+            outbox_depth=services.outbox.depth,
+            reports_by_status=services.reporting.count_by_status,
+        )
+        services.outbox.on_sent = metrics.message_sent
+        for each in (bot, outbox_bot):  # innermost: every 429, retried or not, is counted
+            each.session.middleware(CountFloodWaits(metrics))
+    # The update types the routers handle: asked for in both modes, so switching keeps them.
+    allowed_updates = dispatcher.resolve_used_update_types()
     intake = DurableIntake(
         bot=bot,
         dispatcher=dispatcher,
@@ -86,11 +103,22 @@ async def run_bot(
         concurrency=settings.intake_concurrency,
         shutdown_grace=settings.shutdown_grace_seconds,
         alarm=services.storage_alarm,
+        allowed_updates=allowed_updates,
+        observer=metrics.handled if metrics is not None else None,
+    )
+    health = Health(
+        db,
+        mode=settings.mode,
+        outbox_depth=services.outbox.depth,
+        last_update_age=lambda: intake.last_handled_age,
     )
     # Same names start_polling would pass, so startup handlers can ask for them.
     context = {"dispatcher": dispatcher, "bots": [bot], "i18n": i18n, **dispatcher.workflow_data}
+    servers: list[HttpServer] = []
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
+        if settings.mode == "polling":
+            # A webhook left from webhook mode would make every getUpdates fail (409).
+            await bot.delete_webhook(drop_pending_updates=False)
         me = await bot.get_me()
         await dispatcher.emit_startup(bot=bot, **context)
         log.info("running as @%s", me.username)
@@ -104,16 +132,64 @@ async def run_bot(
         scheduler = create_scheduler(services.reminders, settings.timezone)
         add_news_jobs(scheduler, services, settings.feed_check_minutes)
         scheduler.start()
+        if metrics is not None:
+            ops: list[Route] = [("GET", "/metrics", metrics.handle)]
+            if settings.mode == "polling":  # in webhook mode /healthz is on the webhook's port
+                ops.append(("GET", "/healthz", health.handle))
+            servers.append(HttpServer(settings.metrics_host, settings.metrics_port, ops))
+            await servers[-1].start()
         try:
-            await intake.run(stop)
+            if settings.mode == "webhook":
+                await serve_webhook(settings, bot, intake, health, allowed_updates, stop, servers)
+            else:
+                await intake.run(stop)
         finally:
             stop.set()
             scheduler.shutdown(wait=False)
             await outbox
         return await storage
     finally:
+        for server in servers:
+            await server.close()
         try:
             await dispatcher.emit_shutdown(bot=bot, **context)
         finally:
             await bot.session.close()
             await outbox_bot.session.close()
+
+
+async def serve_webhook(
+    settings: Settings,
+    bot: Bot,
+    intake: DurableIntake,
+    health: Health,
+    allowed_updates: list[str],
+    stop: asyncio.Event,
+    servers: list[HttpServer],
+) -> None:
+    """Listen, then tell Telegram where to post; on `stop` answer 503, drain, close."""
+    assert settings.webhook_secret is not None and settings.webhook_url is not None
+    secret = settings.webhook_secret.get_secret_value()
+    receiver = WebhookReceiver(intake=intake, bot=bot, secret=secret)
+    server = HttpServer(
+        settings.webhook_host,
+        settings.webhook_port,
+        [("POST", settings.webhook_path, receiver.handle), ("GET", "/healthz", health.handle)],
+    )
+    await intake.resume()
+    await server.start()
+    servers.append(server)
+    try:
+        await bot.set_webhook(
+            settings.webhook_endpoint,
+            secret_token=secret,
+            allowed_updates=allowed_updates,
+            drop_pending_updates=False,
+        )
+    except TelegramBadRequest as exc:
+        raise WebhookRefusedError(exc.message) from None
+    log.info("webhook set; listening on %s:%s", settings.webhook_host, settings.webhook_port)
+    await stop.wait()
+    # Telegram re-sends what gets a 503; what was already stored waits in the inbox.
+    receiver.accepting = False
+    await intake.drain()
