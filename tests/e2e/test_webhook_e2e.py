@@ -1,6 +1,7 @@
 """Webhook mode over real HTTP, next to polling: the same report flow with a SIGKILL after
 Submit in both modes, /healthz and /metrics, a wrong secret refused and never stored, and a
-backlog pushed by the emulator that survives a SIGKILL without loss or duplicates."""
+backlog pushed by the emulator that survives a SIGTERM and a SIGKILL without loss or
+duplicates."""
 
 from __future__ import annotations
 
@@ -112,12 +113,12 @@ def _inbox_has(process: BotProcess, update_id: int) -> bool:
     return row is not None
 
 
-async def test_webhook_refuses_forged_updates_and_survives_sigkill(
+async def test_webhook_refuses_forged_updates_and_survives_sigterm_and_sigkill(
     emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
     process = BotProcess(emulator, tmp_path, mode="webhook")
     try:
-        messages = make_backlog(emulator, chats=20, per_chat=6, first_id=8_200_000_000)
+        messages = make_backlog(emulator, chats=14, per_chat=6, first_id=8_200_000_000)
         total = sum(len(ids) for ids in messages.values())
         outsider = 8_299_000_000
         emulator.add_user(outsider, language_code="ru")
@@ -127,7 +128,15 @@ async def test_webhook_refuses_forged_updates_and_survives_sigkill(
         assert await _post(process.webhook_url, forged, None) == 401
         assert await _post(process.webhook_url, forged, "wrong-secret") == 401
 
-        await wait_answered(emulator, messages, total // 2)
+        # SIGTERM with handlers in flight: 503 to what comes next, the rest drained, exit 0.
+        emulator.set_latency(0.02, methods={"sendMessage"})
+        await wait_answered(emulator, messages, total // 3)
+        assert await process.terminate() == 0
+        assert tally(emulator, messages).answered < total  # the stop came mid-backlog
+        assert tally(emulator, messages).duplicates == 0
+        emulator.clear_faults()
+        await process.start()
+        await wait_answered(emulator, messages, 2 * total // 3)
         process.kill()  # mid-backlog: some stored and unhandled, one maybe unanswered
         await process.start()
         await wait_answered(emulator, messages, total)
