@@ -115,9 +115,11 @@ async def run_bot(
     # Same names start_polling would pass, so startup handlers can ask for them.
     context = {"dispatcher": dispatcher, "bots": [bot], "i18n": i18n, **dispatcher.workflow_data}
     servers: list[HttpServer] = []
+    after_webhook = False
     try:
         if settings.mode == "polling":
             # A webhook left from webhook mode would make every getUpdates fail (409).
+            after_webhook = bool((await bot.get_webhook_info()).url)
             await bot.delete_webhook(drop_pending_updates=False)
         me = await bot.get_me()
         await dispatcher.emit_startup(bot=bot, **context)
@@ -133,16 +135,17 @@ async def run_bot(
         add_news_jobs(scheduler, services, settings.feed_check_minutes)
         scheduler.start()
         if metrics is not None:
-            ops: list[Route] = [("GET", "/metrics", metrics.handle)]
-            if settings.mode == "polling":  # in webhook mode /healthz is on the webhook's port
-                ops.append(("GET", "/healthz", health.handle))
+            ops: list[Route] = [
+                ("GET", "/metrics", metrics.handle),
+                ("GET", "/healthz", health.handle),
+            ]
             servers.append(HttpServer(settings.metrics_host, settings.metrics_port, ops))
             await servers[-1].start()
         try:
             if settings.mode == "webhook":
                 await serve_webhook(settings, bot, intake, health, allowed_updates, stop, servers)
             else:
-                await intake.run(stop)
+                await intake.run(stop, after_webhook=after_webhook)
         finally:
             stop.set()
             scheduler.shutdown(wait=False)

@@ -137,10 +137,16 @@ class DurableIntake:
         log.info("intake stopped; %d updates stay pending for the next start", left)
         return left
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Polling: handle leftovers, poll until `stop` is set, then drain gracefully."""
+    async def run(self, stop: asyncio.Event, *, after_webhook: bool = False) -> None:
+        """Polling: handle leftovers, poll until `stop` is set, then drain gracefully.
+
+        `after_webhook`: the last run took updates by webhook, where Telegram may deliver
+        several at once and out of order, so the highest stored id does not prove that every
+        lower one arrived. The first poll then asks from Telegram's oldest unconfirmed update;
+        what was stored already is ignored as a repeat.
+        """
         await self.resume()
-        fetcher = asyncio.create_task(self._fetch_forever())
+        fetcher = asyncio.create_task(self._fetch_forever(after_webhook))
         stopper = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({fetcher, stopper}, return_when=asyncio.FIRST_COMPLETED)
         fetcher.cancel()
@@ -151,8 +157,8 @@ class DurableIntake:
         if fetcher in done and fetcher.exception() is not None:
             raise fetcher.exception()  # type: ignore[misc]
 
-    async def _fetch_forever(self) -> None:
-        offset = await self._inbox.next_offset()
+    async def _fetch_forever(self, after_webhook: bool = False) -> None:
+        offset = None if after_webhook else await self._inbox.next_offset()
         failures = 0
         while True:
             await self._scheduler.wait_for_room(self._max_queued)

@@ -41,17 +41,6 @@ class BotProcess:
         self, emulator: BotApiEmulator, workdir: Path, mode: str = "polling", **env: str
     ) -> None:
         self.emulator = emulator
-        self.mode = mode
-        self.port = free_port() if mode == "webhook" else None
-        self.ready_method = "setWebhook" if mode == "webhook" else "getUpdates"
-        if mode == "webhook":
-            env = {
-                "MODE": "webhook",
-                "WEBHOOK_URL": f"http://127.0.0.1:{self.port}",
-                "WEBHOOK_SECRET": WEBHOOK_SECRET,
-                "WEBHOOK_PORT": str(self.port),
-                **env,
-            }
         self.workdir = workdir
         self.db_path = workdir / "data" / "adal.sqlite3"
         self.log_path = workdir / "bot.log"
@@ -59,6 +48,7 @@ class BotProcess:
             key: value
             for key, value in os.environ.items()
             if key not in {"BOT_TOKEN", "SECRET_KEY", "DATABASE_PATH", "TELEGRAM_API_BASE"}
+            and not key.startswith(("MODE", "WEBHOOK_", "METRICS_"))
         }
         self.env.update(
             BOT_TOKEN=TOKEN,
@@ -69,8 +59,23 @@ class BotProcess:
             PYTHONUNBUFFERED="1",
             **env,
         )
+        self.port: int | None = None
+        self.use_mode(mode)
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
+
+    def use_mode(self, mode: str) -> None:
+        """For the next start: polling, or webhook on a free port (kept across restarts)."""
+        self.mode = mode
+        self.ready_method = "setWebhook" if mode == "webhook" else "getUpdates"
+        self.env["MODE"] = mode
+        if mode == "webhook":
+            self.port = self.port or free_port()
+            self.env.update(
+                WEBHOOK_URL=f"http://127.0.0.1:{self.port}",
+                WEBHOOK_SECRET=WEBHOOK_SECRET,
+                WEBHOOK_PORT=str(self.port),
+            )
 
     @property
     def webhook_url(self) -> str:

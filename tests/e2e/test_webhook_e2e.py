@@ -1,7 +1,7 @@
 """Webhook mode over real HTTP, next to polling: the same report flow with a SIGKILL after
 Submit in both modes, /healthz and /metrics, a wrong secret refused and never stored, and a
 backlog pushed by the emulator that survives a SIGTERM and a SIGKILL without loss or
-duplicates."""
+duplicates, and a switch back to polling after that SIGKILL."""
 
 from __future__ import annotations
 
@@ -51,10 +51,11 @@ def _metric(text: str, name: str, labels: str = "") -> float:
 async def check_health_and_metrics(process: BotProcess) -> None:
     """After a trial: /healthz says the database is reachable, /metrics counts what ran."""
     metrics = f"http://127.0.0.1:{process.env['METRICS_PORT']}"
-    # /healthz: on the webhook's own port in webhook mode, next to /metrics in polling mode.
-    health_base = f"http://127.0.0.1:{process.port}" if process.port else metrics
-    status, body = await _get(f"{health_base}/healthz")
-    assert status == 200, body
+    # /healthz: next to /metrics, and in webhook mode also on the webhook's own port.
+    bases = [metrics] + ([f"http://127.0.0.1:{process.port}"] if process.mode == "webhook" else [])
+    for base in bases:
+        status, body = await _get(f"{base}/healthz")
+        assert status == 200, body
     health = json.loads(body)
     assert health["database"] == "reachable"
     assert health["mode"] == process.mode
@@ -113,7 +114,7 @@ def _inbox_has(process: BotProcess, update_id: int) -> bool:
     return row is not None
 
 
-async def test_webhook_refuses_forged_updates_and_survives_sigterm_and_sigkill(
+async def test_webhook_refuses_forged_updates_survives_stops_and_switches_back(
     emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
     process = BotProcess(emulator, tmp_path, mode="webhook")
@@ -128,42 +129,43 @@ async def test_webhook_refuses_forged_updates_and_survives_sigterm_and_sigkill(
         assert await _post(process.webhook_url, forged, None) == 401
         assert await _post(process.webhook_url, forged, "wrong-secret") == 401
 
-        # SIGTERM with handlers in flight: 503 to what comes next, the rest drained, exit 0.
-        emulator.set_latency(0.02, methods={"sendMessage"})
         await wait_answered(emulator, messages, total // 3)
-        assert await process.terminate() == 0
-        assert tally(emulator, messages).answered < total  # the stop came mid-backlog
-        assert tally(emulator, messages).duplicates == 0
-        emulator.clear_faults()
-        await process.start()
-        await wait_answered(emulator, messages, 2 * total // 3)
         process.kill()  # mid-backlog: some stored and unhandled, one maybe unanswered
         await process.start()
+
+        # A repeated update_id (handled before the restart) is answered 200 and ignored,
+        handled = emulator.api.webhooks.delivered[0]
+        assert _inbox_has(process, handled)
+        repeated = _update(handled, outsider, "/start")
+        assert await _post(process.webhook_url, repeated, WEBHOOK_SECRET) == 200
+        # ... while a new one from that person is handled: exactly one answer in all.
+        fresh = _update(900_000_002, outsider, "/start")
+        assert await _post(process.webhook_url, fresh, WEBHOOK_SECRET) == 200
+
+        # SIGTERM with handlers in flight: 503 to what comes next, the rest drained, exit 0.
+        emulator.set_latency(0.02, methods={"sendMessage"})
+        await wait_answered(emulator, messages, 2 * total // 3)
+        duplicates = tally(emulator, messages).duplicates  # those of the SIGKILL
+        assert await process.terminate() == 0
+        assert tally(emulator, messages).answered < total  # the stop came mid-backlog
+        emulator.clear_faults()
+        # Back to polling: the bot deletes the webhook itself, the rest comes by getUpdates.
+        process.use_mode("polling")
+        await process.start()
+        assert emulator.api.webhooks.webhook is None
         await wait_answered(emulator, messages, total)
+        await emulator.wait_for_bot_message(outsider, after=0)
+        assert await process.terminate() == 0
+        assert tally(emulator, messages).duplicates == duplicates  # none from the SIGTERM
 
         result = tally(emulator, messages)
         assert result.lost == 0, result
         assert result.duplicates <= CONCURRENCY, result  # only updates in flight at the kill
         assert result.out_of_order_chats == 0, result
         assert emulator.pending_update_count == 0
-
-        # Never processed, never stored.
-        assert emulator.all_bot_messages(outsider) == []
-        assert not _inbox_has(process, forged["update_id"])
-
-        # A repeated update_id (handled before the restart) is answered 200 and ignored.
-        handled = emulator.api.webhooks.delivered[0]
-        assert _inbox_has(process, handled)
-        assert (
-            await _post(process.webhook_url, _update(handled, outsider, "/start"), WEBHOOK_SECRET)
-            == 200
-        )
-        # ... while a new one from that person is handled: exactly one answer in all.
-        fresh = _update(900_000_002, outsider, "/start")
-        assert await _post(process.webhook_url, fresh, WEBHOOK_SECRET) == 200
-        await emulator.wait_for_bot_message(outsider, after=0)
-        assert await process.terminate() == 0
         assert len(emulator.all_bot_messages(outsider)) == 1
+        # The forged update was never processed, never stored.
+        assert not _inbox_has(process, forged["update_id"])
     finally:
         if process.proc is not None and process.proc.poll() is None:
             process.kill()
