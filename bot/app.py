@@ -8,7 +8,12 @@ import logging
 import sqlite3
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 
 from bot import console
 from bot.config import Settings
@@ -182,17 +187,35 @@ async def serve_webhook(
     await intake.resume()
     await server.start()
     servers.append(server)
-    try:
-        await bot.set_webhook(
-            settings.webhook_endpoint,
-            secret_token=secret,
-            allowed_updates=allowed_updates,
-            drop_pending_updates=False,
-        )
-    except TelegramBadRequest as exc:
-        raise WebhookRefusedError(exc.message) from None
-    log.info("webhook set; listening on %s:%s", settings.webhook_host, settings.webhook_port)
+    await set_webhook(settings, bot, secret, allowed_updates, stop)
     await stop.wait()
     # Telegram re-sends what gets a 503; what was already stored waits in the inbox.
     receiver.accepting = False
     await intake.drain()
+
+
+async def set_webhook(
+    settings: Settings, bot: Bot, secret: str, allowed_updates: list[str], stop: asyncio.Event
+) -> None:
+    """setWebhook, again and again while Telegram cannot be reached; a refusal is final."""
+    failures = 0
+    while not stop.is_set():
+        try:
+            await bot.set_webhook(
+                settings.webhook_endpoint,
+                secret_token=secret,
+                allowed_updates=allowed_updates,
+                drop_pending_updates=False,
+            )
+        except TelegramBadRequest as exc:
+            raise WebhookRefusedError(exc.message) from None
+        except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+            # Unreachable for now; a webhook set by an earlier run may still deliver meanwhile.
+            failures += 1
+            delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+            log.warning("setWebhook failed (%s); retrying in %.1fs", type(exc).__name__, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            continue
+        log.info("webhook set; listening on %s:%s", settings.webhook_host, settings.webhook_port)
+        return
