@@ -59,6 +59,7 @@ from bot.services.reports import ReportService
 from bot.services.subscriptions import Subscriptions
 from bot.services.users import UserService
 from bot.views.news import rendered_lengths
+from bot.volunteering import Volunteering, create_volunteering
 
 COMMANDS = (
     ("start", __("Main menu")),
@@ -71,6 +72,11 @@ COMMANDS = (
     ("language", __("Change the language")),
     ("region", __("Change your region")),
     ("privacy", __("What the bot stores about you")),
+    ("volunteer", __("Become a volunteer")),
+    ("me", __("Volunteers: my profile and points")),
+    ("tasks", __("Volunteers: tasks")),
+    ("trainings", __("Volunteers: training sessions")),
+    ("top", __("Volunteers: the most active")),
     ("cancel", __("Stop the current action")),
 )
 # Shown only in the moderators' group: citizens need not see what they cannot use.
@@ -79,6 +85,9 @@ MODERATOR_COMMANDS = (
     ("case", __("Moderators: one case in full")),
     ("stats", __("Moderators: statistics")),
     ("export", __("Moderators: export to Excel or CSV")),
+    ("volunteers", __("Moderators: volunteers")),
+    ("task_new", __("Moderators: a new volunteer task")),
+    ("training_new", __("Moderators: a new training session")),
     ("help", __("How to use the bot")),
     ("cancel", __("Stop the current action")),
 )
@@ -120,6 +129,7 @@ class Services:
     digests: Digests
     feeds: Feeds
     storage_alarm: StorageAlarm
+    volunteering: Volunteering
 
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
@@ -194,6 +204,9 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         digests=digests,
         feeds=feeds,
         storage_alarm=storage_alarm,
+        volunteering=create_volunteering(
+            settings, db, keyring, outbox=outbox, moderation=moderation
+        ),
     )
 
 
@@ -233,6 +246,7 @@ def create_dispatcher(
                     outbox=services.outbox,
                     i18n=i18n,
                 ),
+                volunteers=services.volunteering.delivery(i18n, settings),
             )
         )
     dispatcher = Dispatcher(
@@ -255,6 +269,7 @@ def create_dispatcher(
         feeds_service=services.feeds,
         storage_alarm=services.storage_alarm,
         held_replies=HeldReplies(),
+        **services.volunteering.handler_data(),
     )
     dispatcher.update.outer_middleware(
         IdentityMiddleware(services.users, UsernameIndex(services.moderation))
