@@ -127,6 +127,18 @@ async def run_bot(
             after_webhook = bool((await bot.get_webhook_info()).url)
             await bot.delete_webhook(drop_pending_updates=False)
         me = await bot.get_me()
+        # Ports first: one that is taken stops the bot before anything else has started.
+        receiver = None
+        if settings.mode == "webhook":
+            receiver = await listen_for_webhook(settings, bot, intake, health, servers)
+        if metrics is not None:
+            ops: list[Route] = [
+                ("GET", "/metrics", metrics.handle),
+                ("GET", "/healthz", health.handle),
+            ]
+            ops_server = HttpServer(settings.metrics_host, settings.metrics_port, ops)
+            await ops_server.start()
+            servers.append(ops_server)
         await dispatcher.emit_startup(bot=bot, **context)
         log.info("running as @%s", me.username)
         console.say(console.STARTED)
@@ -141,16 +153,9 @@ async def run_bot(
         services.volunteering.jobs.attach(scheduler)
         scheduler.start()
         await services.volunteering.jobs.start()
-        if metrics is not None:
-            ops: list[Route] = [
-                ("GET", "/metrics", metrics.handle),
-                ("GET", "/healthz", health.handle),
-            ]
-            servers.append(HttpServer(settings.metrics_host, settings.metrics_port, ops))
-            await servers[-1].start()
         try:
-            if settings.mode == "webhook":
-                await serve_webhook(settings, bot, intake, health, allowed_updates, stop, servers)
+            if receiver is not None:
+                await serve_webhook(settings, bot, intake, receiver, allowed_updates, stop)
             else:
                 await intake.run(stop, after_webhook=after_webhook)
         finally:
@@ -168,28 +173,40 @@ async def run_bot(
             await outbox_bot.session.close()
 
 
-async def serve_webhook(
-    settings: Settings,
-    bot: Bot,
-    intake: DurableIntake,
-    health: Health,
-    allowed_updates: list[str],
-    stop: asyncio.Event,
-    servers: list[HttpServer],
-) -> None:
-    """Listen, then tell Telegram where to post; on `stop` answer 503, drain, close."""
-    assert settings.webhook_secret is not None and settings.webhook_url is not None
-    secret = settings.webhook_secret.get_secret_value()
-    receiver = WebhookReceiver(intake=intake, bot=bot, secret=secret)
+async def listen_for_webhook(
+    settings: Settings, bot: Bot, intake: DurableIntake, health: Health, servers: list[HttpServer]
+) -> WebhookReceiver:
+    """Bind the webhook's port; it answers 503 until `serve_webhook` opens it."""
+    assert settings.webhook_secret is not None
+    receiver = WebhookReceiver(
+        intake=intake, bot=bot, secret=settings.webhook_secret.get_secret_value()
+    )
+    receiver.accepting = False
     server = HttpServer(
         settings.webhook_host,
         settings.webhook_port,
         [("POST", settings.webhook_path, receiver.handle), ("GET", "/healthz", health.handle)],
     )
-    await intake.resume()
     await server.start()
     servers.append(server)
-    await set_webhook(settings, bot, secret, allowed_updates, stop)
+    return receiver
+
+
+async def serve_webhook(
+    settings: Settings,
+    bot: Bot,
+    intake: DurableIntake,
+    receiver: WebhookReceiver,
+    allowed_updates: list[str],
+    stop: asyncio.Event,
+) -> None:
+    """Take updates, then tell Telegram where to post; on `stop` answer 503, drain."""
+    assert settings.webhook_secret is not None
+    await intake.resume()
+    receiver.accepting = True
+    await set_webhook(
+        settings, bot, settings.webhook_secret.get_secret_value(), allowed_updates, stop
+    )
     await stop.wait()
     # Telegram re-sends what gets a 503; what was already stored waits in the inbox.
     receiver.accepting = False
