@@ -7,9 +7,10 @@ and reschedules the message instead of stalling whoever shares the session.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
@@ -218,8 +219,10 @@ def create_dispatcher(
     i18n: I18n,
     services: Services | None = None,
     outbox_bot: Bot | None = None,
+    routers: Sequence[Router] | None = None,
 ) -> Dispatcher:
-    """The dispatcher with its services; with `outbox_bot`, the outbox can send too."""
+    """The dispatcher with its services; with `outbox_bot`, the outbox can send too.
+    `routers`: a tree from `get_routers()` to use instead of a new one (tests reuse one)."""
     services = services or create_services(settings, db, keyring)
     names = ModeratorNames(services.moderation)
     cards = CardDesk(
@@ -276,7 +279,7 @@ def create_dispatcher(
     )
     dispatcher.update.outer_middleware(HeldRepliesMiddleware(dispatcher["held_replies"]))
     StoredLocaleMiddleware(i18n).setup(dispatcher)
-    dispatcher.include_routers(*get_routers())
+    dispatcher.include_routers(*(get_routers() if routers is None else routers))
     dispatcher.startup.register(set_commands)
     dispatcher.shutdown.register(release_held_replies)
     return dispatcher
