@@ -104,6 +104,7 @@ async def cmd_run(settings: Settings) -> None:
 
 async def _run_locked(settings: Settings, keyring: Keyring) -> None:
     from bot.app import run_bot  # heavy imports only when actually running
+    from bot.intake.webhook import PortBusyError, WebhookRefusedError
 
     db, applied = await migrate(settings)
     stored = await InstanceRepository(db).remember(KEY_CHECK, key_check(keyring))
@@ -120,6 +121,13 @@ async def _run_locked(settings: Settings, keyring: Keyring) -> None:
     lost = None
     try:
         lost = await run_bot(settings, db, keyring, stop)
+    except PortBusyError as exc:
+        console.say(console.PORT_BUSY, error=True, one_line=True, host=exc.host, port=exc.port)
+        raise SystemExit(EXIT_CONFIG) from None
+    except WebhookRefusedError as exc:
+        url = settings.webhook_endpoint
+        console.say(console.WEBHOOK_REFUSED, error=True, one_line=True, url=url, reason=exc)
+        raise SystemExit(EXIT_CONFIG) from None
     except CataloguesNotCompiledError:
         console.say(console.CATALOGUES_MISSING, error=True)
         raise SystemExit(EXIT_CONFIG) from None

@@ -7,6 +7,14 @@ import contextlib
 import logging
 import sqlite3
 
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+
 from bot import console
 from bot.config import Settings
 from bot.crypto import Keyring
@@ -16,9 +24,12 @@ from bot.db.repositories.inbox import InboxRepository
 from bot.factory import Services, create_bot, create_dispatcher, create_services
 from bot.i18n import create_i18n
 from bot.intake.durable import DurableIntake
+from bot.intake.webhook import HttpServer, Route, WebhookReceiver, WebhookRefusedError
+from bot.metrics import CountFloodWaits, Metrics
 from bot.middlewares.budget import CountSends
 from bot.news_jobs import add_news_jobs
 from bot.news_jobs import catch_up as news_catch_up
+from bot.ops.health import Health
 from bot.retention_jobs import add_retention_job
 from bot.scheduler import catch_up, create_scheduler
 from bot.services.dates import utc_now
@@ -79,6 +90,17 @@ async def run_bot(
         services=services,
         outbox_bot=outbox_bot,
     )
+    metrics = None
+    if settings.metrics_port is not None:
+        metrics = Metrics(
+            outbox_depth=services.outbox.depth,
+            reports_by_status=services.reporting.count_by_status,
+        )
+        services.outbox.on_sent = metrics.message_sent
+        for each in (bot, outbox_bot):  # innermost: every 429, retried or not, is counted
+            each.session.middleware(CountFloodWaits(metrics))
+    # The update types the routers handle: asked for in both modes, so switching keeps them.
+    allowed_updates = dispatcher.resolve_used_update_types()
     intake = DurableIntake(
         bot=bot,
         dispatcher=dispatcher,
@@ -87,12 +109,37 @@ async def run_bot(
         concurrency=settings.intake_concurrency,
         shutdown_grace=settings.shutdown_grace_seconds,
         alarm=services.storage_alarm,
+        allowed_updates=allowed_updates,
+        observer=metrics.handled if metrics is not None else None,
+    )
+    health = Health(
+        db,
+        mode=settings.mode,
+        outbox_depth=services.outbox.depth,
+        last_update_age=lambda: intake.last_handled_age,
     )
     # Same names start_polling would pass, so startup handlers can ask for them.
     context = {"dispatcher": dispatcher, "bots": [bot], "i18n": i18n, **dispatcher.workflow_data}
+    servers: list[HttpServer] = []
+    after_webhook = False
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
+        if settings.mode == "polling":
+            # A webhook left from webhook mode would make every getUpdates fail (409).
+            after_webhook = bool((await bot.get_webhook_info()).url)
+            await bot.delete_webhook(drop_pending_updates=False)
         me = await bot.get_me()
+        # Ports first: one that is taken stops the bot before anything else has started.
+        receiver = None
+        if settings.mode == "webhook":
+            receiver = await listen_for_webhook(settings, bot, intake, health, servers)
+        if metrics is not None:
+            ops: list[Route] = [
+                ("GET", "/metrics", metrics.handle),
+                ("GET", "/healthz", health.handle),
+            ]
+            ops_server = HttpServer(settings.metrics_host, settings.metrics_port, ops)
+            await ops_server.start()
+            servers.append(ops_server)
         await dispatcher.emit_startup(bot=bot, **context)
         log.info("running as @%s", me.username)
         console.say(console.STARTED)
@@ -109,15 +156,87 @@ async def run_bot(
         scheduler.start()
         await services.volunteering.jobs.start()
         try:
-            await intake.run(stop)
+            if receiver is not None:
+                await serve_webhook(settings, bot, intake, receiver, allowed_updates, stop)
+            else:
+                await intake.run(stop, after_webhook=after_webhook)
         finally:
             stop.set()
             scheduler.shutdown(wait=False)
             await outbox
         return await storage
     finally:
+        for server in servers:
+            await server.close()
         try:
             await dispatcher.emit_shutdown(bot=bot, **context)
         finally:
             await bot.session.close()
             await outbox_bot.session.close()
+
+
+async def listen_for_webhook(
+    settings: Settings, bot: Bot, intake: DurableIntake, health: Health, servers: list[HttpServer]
+) -> WebhookReceiver:
+    """Bind the webhook's port; it answers 503 until `serve_webhook` opens it."""
+    assert settings.webhook_secret is not None
+    receiver = WebhookReceiver(
+        intake=intake, bot=bot, secret=settings.webhook_secret.get_secret_value()
+    )
+    receiver.accepting = False
+    server = HttpServer(
+        settings.webhook_host,
+        settings.webhook_port,
+        [("POST", settings.webhook_path, receiver.handle), ("GET", "/healthz", health.handle)],
+    )
+    await server.start()
+    servers.append(server)
+    return receiver
+
+
+async def serve_webhook(
+    settings: Settings,
+    bot: Bot,
+    intake: DurableIntake,
+    receiver: WebhookReceiver,
+    allowed_updates: list[str],
+    stop: asyncio.Event,
+) -> None:
+    """Take updates, then tell Telegram where to post; on `stop` answer 503, drain."""
+    assert settings.webhook_secret is not None
+    await intake.resume()
+    receiver.accepting = True
+    await set_webhook(
+        settings, bot, settings.webhook_secret.get_secret_value(), allowed_updates, stop
+    )
+    await stop.wait()
+    # Telegram re-sends what gets a 503; what was already stored waits in the inbox.
+    receiver.accepting = False
+    await intake.drain()
+
+
+async def set_webhook(
+    settings: Settings, bot: Bot, secret: str, allowed_updates: list[str], stop: asyncio.Event
+) -> None:
+    """setWebhook, again and again while Telegram cannot be reached; a refusal is final."""
+    failures = 0
+    while not stop.is_set():
+        try:
+            await bot.set_webhook(
+                settings.webhook_endpoint,
+                secret_token=secret,
+                allowed_updates=allowed_updates,
+                drop_pending_updates=False,
+            )
+        except TelegramBadRequest as exc:
+            raise WebhookRefusedError(exc.message) from None
+        except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+            # Unreachable for now; a webhook set by an earlier run may still deliver meanwhile.
+            failures += 1
+            delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+            log.warning("setWebhook failed (%s); retrying in %.1fs", type(exc).__name__, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            continue
+        log.info("webhook set; listening on %s:%s", settings.webhook_host, settings.webhook_port)
+        return

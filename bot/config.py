@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Locale = Literal["kk", "ru"]
+# Telegram's own rule for setWebhook's secret_token.
+WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Settings(BaseSettings):
@@ -61,6 +64,22 @@ class Settings(BaseSettings):
     # without waiting a day. Leave it empty (0) everywhere else.
     test_clock_offset_seconds: float = Field(default=0.0, ge=-(10**8), le=10**8)
 
+    # polling: the bot asks Telegram for updates. webhook: Telegram posts them to WEBHOOK_URL.
+    mode: Literal["polling", "webhook"] = "polling"
+    # The public https:// address Telegram posts to (a reverse proxy in front of the bot).
+    # validate_default: a missing value must be refused in webhook mode, not ignored.
+    webhook_url: str | None = Field(default=None, validate_default=True)
+    # Checked against X-Telegram-Bot-Api-Secret-Token on every request.
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    # Where the bot's own HTTP server listens (the proxy forwards to it).
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # The path Telegram posts to, under WEBHOOK_URL and on the bot's server.
+    webhook_path: str = "/telegram"
+    # Prometheus /metrics (and /healthz) on their own port: off unless METRICS_PORT is set.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -88,7 +107,14 @@ class Settings(BaseSettings):
             found[region] = int(chat.strip())
         return found
 
-    @field_validator("bot_token", "secret_key", "telegram_api_base", mode="before")
+    @field_validator(
+        "bot_token",
+        "secret_key",
+        "telegram_api_base",
+        "webhook_url",
+        "webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -126,6 +152,40 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            if info.data.get("mode") == "webhook":
+                raise ValueError("required when MODE=webhook")
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https://")
+        return value.rstrip("/")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None:
+            if info.data.get("mode") == "webhook":
+                raise ValueError("required when MODE=webhook")
+            return None
+        if not WEBHOOK_SECRET_SHAPE.match(value.get_secret_value()):
+            raise ValueError("1-256 characters A-Z, a-z, 0-9, _ or -")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str) -> str:
+        if not re.match(r"^/[A-Za-z0-9_./-]*$", value) or value.startswith("/healthz"):
+            raise ValueError("must start with / and hold only A-Z, a-z, 0-9, _ . / -")
+        return value
+
+    @property
+    def webhook_endpoint(self) -> str:
+        """The full address given to setWebhook."""
+        return f"{self.webhook_url}{self.webhook_path}"
 
     @property
     def group_locale(self) -> str:

@@ -48,6 +48,18 @@ SETTING_HINTS = {
     "test_clock_offset_seconds": __(
         "it is for tests only: a number of seconds; leave it empty when running the bot"
     ),
+    "mode": __("it must be polling or webhook"),
+    "webhook_url": __(
+        "with MODE=webhook it is required: the public https:// address Telegram sends updates to"
+    ),
+    "webhook_secret": __(
+        "with MODE=webhook it is required: 1 to 256 characters, only A-Z, a-z, 0-9, _ and -"
+    ),
+    "webhook_host": __("it must be an address to listen on, such as 127.0.0.1"),
+    "webhook_port": __("it must be a port number from 1 to 65535"),
+    "webhook_path": __("it must start with / and hold only A-Z, a-z, 0-9, _ . / and -"),
+    "metrics_port": __("it must be a port number from 1 to 65535, or empty to turn metrics off"),
+    "metrics_host": __("it must be an address to listen on, such as 127.0.0.1"),
 }
 MIGRATION_EDITED = __(
     "Migration {file} was changed after it had been applied. Restore the original file; "
@@ -67,6 +79,14 @@ INSTANCE_BUSY = __(
 KEY_MISMATCH = __(
     "SECRET_KEY does not match the database {path}: it was created with another key. Put "
     "back the key that belongs to this database (from your key backup)."
+)
+PORT_BUSY = __(
+    "The bot cannot listen on {host}:{port}: the port is in use or the address is not this "
+    "computer's. Stop what uses it, or set another WEBHOOK_PORT (or METRICS_PORT)."
+)
+WEBHOOK_REFUSED = __(
+    "Telegram refused the webhook address {url}: {reason}. It must be a public https:// "
+    "address that forwards to WEBHOOK_HOST:WEBHOOK_PORT."
 )
 BACKUP_DONE = __("Backup written: {path}")
 BACKUP_DAMAGED = __("The copy {path} is damaged or is not a database; nothing was changed.")
@@ -111,6 +131,21 @@ DOCTOR = {
         "The bot may not post in the moderators' group. Give it the right to send messages."
     ),
     "group": __("The bot is in the moderators' group ({status}) and may post and edit there."),
+    "webhook_set_while_polling": __(
+        "A webhook is set in Telegram ({url}) while MODE=polling: the bot removes it when it "
+        "starts."
+    ),
+    "webhook_unset": __(
+        "No webhook is set in Telegram yet; the bot sets {expected} when it starts."
+    ),
+    "webhook_other_url": __(
+        "Telegram sends updates to {url}, not to {expected}. Check WEBHOOK_URL and "
+        "WEBHOOK_PATH, then restart the bot: it sets the webhook itself."
+    ),
+    "webhook_error": __(
+        "Telegram's last delivery to the webhook failed {minutes} min ago: {error}"
+    ),
+    "webhook": __("Telegram sends updates to the webhook; {count} are waiting to be delivered."),
 }
 # Storage problems, by bot.db.health.StorageProblem: one line each, with what to do.
 STORAGE = {

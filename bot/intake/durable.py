@@ -1,9 +1,11 @@
-"""Long polling that never loses an update and never handles one twice.
+"""An intake that never loses an update and never handles one twice, polled or pushed.
 
 aiogram's own polling asks for the next batch before the last one is handled, which tells
 Telegram to forget updates that a crash would then lose. Here every update is written to the
-inbox table (sealed) *before* the next getUpdates confirms it, handled from there, and marked
-done. At start-up whatever is still pending is handled first; a repeated update_id is ignored.
+inbox table (sealed) *before* Telegram is told it arrived: before the next getUpdates confirms
+it with a higher offset, or before the webhook answers 200 (bot/intake/webhook.py). Both go
+through `accept()`. Updates are handled from the inbox and marked done. At start-up whatever is
+still pending is handled first; a repeated update_id is ignored.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -31,6 +35,8 @@ from bot.intake.chat_order import ChatOrderedScheduler
 
 log = logging.getLogger(__name__)
 _SEAL_CONTEXT = b"inbox"
+# Told of each handled update: its type, seconds it took, whether it failed (bot/metrics.py).
+IntakeObserver = Callable[[str, float, bool], None]
 
 
 def chat_of(update: Update) -> int | None:
@@ -60,6 +66,8 @@ class DurableIntake:
         max_queued: int = 2000,
         feed_kwargs: dict[str, Any] | None = None,
         alarm: StorageAlarm | None = None,
+        allowed_updates: list[str] | None = None,
+        observer: IntakeObserver | None = None,
     ) -> None:
         self._bot = bot
         self._dp = dispatcher
@@ -70,10 +78,22 @@ class DurableIntake:
         self._max_queued = max_queued
         self._feed_kwargs = feed_kwargs or {}
         self._alarm = alarm or StorageAlarm()
+        self._allowed_updates = allowed_updates
+        self._observer = observer
+        self._last_handled: float | None = None
         self._scheduler = ChatOrderedScheduler(self._handle, concurrency)
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Handle leftovers, poll until `stop` is set, then drain gracefully."""
+    @property
+    def queued(self) -> int:
+        return self._scheduler.queued
+
+    @property
+    def last_handled_age(self) -> float | None:
+        """Seconds since the last update was handled in this run (None: none yet)."""
+        return None if self._last_handled is None else time.monotonic() - self._last_handled
+
+    async def resume(self) -> None:
+        """Queue what the last run left pending, and forget old handled ids."""
         pending = await self._inbox.pending()
         if pending:
             log.info("resuming %d updates left pending by the last run", len(pending))
@@ -86,26 +106,69 @@ class DurableIntake:
             if problem is None:
                 raise
             self._alarm.failed(problem, "inbox")
-        fetcher = asyncio.create_task(self._fetch_forever())
+
+    async def accept(self, updates: Sequence[Update]) -> int:
+        """The one way in: store the updates, then queue the ones not seen before.
+
+        When this returns, Telegram may be told the updates arrived. Returns how many were new.
+        """
+        items = self._items(updates)
+        try:
+            # Shielded: a stop signal must not cancel the write between receipt and confirm.
+            fresh = await asyncio.shield(self._inbox.store(items))
+        except sqlite3.Error as exc:
+            problem = storage_problem(exc)
+            if problem is None:
+                raise
+            # The disk is full (or worse): answer what can be answered from memory rather
+            # than stop answering at all. Only these updates lose the crash guarantee.
+            self._alarm.failed(problem, "inbox")
+            fresh = items
+        for item in fresh:
+            self._scheduler.submit(item)
+        return len(fresh)
+
+    async def wait_for_room(self) -> None:
+        await self._scheduler.wait_for_room(self._max_queued)
+
+    async def drain(self) -> int:
+        """Start nothing new, let handlers in flight finish; how many stay pending."""
+        left = await self._scheduler.drain(self._grace)
+        log.info("intake stopped; %d updates stay pending for the next start", left)
+        return left
+
+    async def run(self, stop: asyncio.Event, *, after_webhook: bool = False) -> None:
+        """Polling: handle leftovers, poll until `stop` is set, then drain gracefully.
+
+        `after_webhook`: the last run took updates by webhook, where Telegram may deliver
+        several at once and out of order, so the highest stored id does not prove that every
+        lower one arrived. The first poll then asks from Telegram's oldest unconfirmed update;
+        what was stored already is ignored as a repeat.
+        """
+        await self.resume()
+        fetcher = asyncio.create_task(self._fetch_forever(after_webhook))
         stopper = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({fetcher, stopper}, return_when=asyncio.FIRST_COMPLETED)
         fetcher.cancel()
         stopper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await fetcher
-        left = await self._scheduler.drain(self._grace)
-        log.info("intake stopped; %d updates stay pending for the next start", left)
+        await self.drain()
         if fetcher in done and fetcher.exception() is not None:
             raise fetcher.exception()  # type: ignore[misc]
 
-    async def _fetch_forever(self) -> None:
-        offset = await self._inbox.next_offset()
+    async def _fetch_forever(self, after_webhook: bool = False) -> None:
+        offset = None if after_webhook else await self._inbox.next_offset()
         failures = 0
         while True:
             await self._scheduler.wait_for_room(self._max_queued)
             try:
                 updates = await self._bot(
-                    GetUpdates(offset=offset, timeout=self._poll_timeout),
+                    GetUpdates(
+                        offset=offset,
+                        timeout=self._poll_timeout,
+                        allowed_updates=self._allowed_updates,
+                    ),
                     request_timeout=self._poll_timeout + 10,
                 )
             except TelegramRetryAfter as exc:
@@ -120,23 +183,10 @@ class DurableIntake:
             failures = 0
             if not updates:
                 continue
-            items = self._items(updates)
-            try:
-                # Shielded: a stop signal must not cancel the write between fetch and confirm.
-                fresh = await asyncio.shield(self._inbox.store(items))
-            except sqlite3.Error as exc:
-                problem = storage_problem(exc)
-                if problem is None:
-                    raise
-                # The disk is full (or worse): answer what can be answered from memory rather
-                # than stop answering at all. Only these updates lose the crash guarantee.
-                self._alarm.failed(problem, "inbox")
-                fresh = items
+            await self.accept(updates)
             offset = updates[-1].update_id + 1
-            for item in fresh:
-                self._scheduler.submit(item)
 
-    def _items(self, updates: list[Update]) -> list[InboxItem]:
+    def _items(self, updates: Sequence[Update]) -> list[InboxItem]:
         items = []
         for update in updates:
             chat_id = chat_of(update)
@@ -149,14 +199,21 @@ class DurableIntake:
         return items
 
     async def _handle(self, item: InboxItem) -> None:
+        started = time.monotonic()
+        kind, failed = "unknown", False
         try:
             raw = self._keyring.unseal(item.payload, _SEAL_CONTEXT)
             update = Update.model_validate_json(raw, context={"bot": self._bot})
+            kind = update.event_type
             response = await self._dp.feed_update(self._bot, update, **self._feed_kwargs)
             if isinstance(response, TelegramMethod):
                 await self._bot(response)
         except Exception as exc:
+            failed = True
             log.error("update %s failed: %s", item.update_id, type(exc).__name__)
+        self._last_handled = time.monotonic()
+        if self._observer is not None:
+            self._observer(kind, self._last_handled - started, failed)
         # Done even after a failure: retrying a poison update forever would block its chat.
         try:
             await self._inbox.mark_done([item.update_id])

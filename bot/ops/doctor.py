@@ -153,6 +153,43 @@ async def check_telegram(settings: Settings, bot: Bot) -> list[Finding]:
     return found
 
 
+WEBHOOK_PENDING_MANY = 100
+
+
+async def check_webhook(settings: Settings, bot: Bot, now: datetime) -> list[Finding]:
+    """Where Telegram sends updates, the last delivery error and how many wait."""
+    try:
+        info = await bot.get_webhook_info()
+    except TelegramAPIError as exc:
+        return [Finding(Level.FAIL, "telegram_unreachable", {"error": type(exc).__name__})]
+    if settings.mode == "polling":
+        if info.url:
+            return [Finding(Level.WARN, "webhook_set_while_polling", {"url": info.url})]
+        return []
+    expected = settings.webhook_endpoint
+    if not info.url:
+        return [Finding(Level.WARN, "webhook_unset", {"expected": expected})]
+    if info.url != expected:
+        return [Finding(Level.FAIL, "webhook_other_url", {"url": info.url, "expected": expected})]
+    found = []
+    if info.last_error_date is not None:
+        error_at = info.last_error_date
+        if isinstance(error_at, int):
+            error_at = datetime.fromtimestamp(error_at, UTC)
+        minutes = max(0, round((now - error_at).total_seconds() / 60))
+        found.append(
+            Finding(
+                Level.WARN,
+                "webhook_error",
+                {"minutes": minutes, "error": info.last_error_message or "?"},
+            )
+        )
+    pending = info.pending_update_count
+    level = Level.WARN if pending > WEBHOOK_PENDING_MANY else Level.OK
+    found.append(Finding(level, "webhook", {"count": pending}))
+    return found
+
+
 async def examine(settings: Settings, bot: Bot | None) -> list[Finding]:
     """Every finding, local ones first; Telegram only when there is a token."""
     found = [
@@ -166,4 +203,6 @@ async def examine(settings: Settings, bot: Bot | None) -> list[Finding]:
         found.append(Finding(Level.FAIL, "token_missing"))
     else:
         found += await check_telegram(settings, bot)
+        if any(f.text == "token" for f in found):  # Telegram answered: ask about the webhook
+            found += await check_webhook(settings, bot, datetime.now(UTC))
     return found

@@ -153,6 +153,8 @@ class Outbox:
         # When each recipient last got a message: kept across rounds, so that a message
         # queued right after another still waits its turn.
         self._last_sent: dict[str, float] = {}
+        # Told the priority of each message sent (bot/metrics.py counts them); None: nobody.
+        self.on_sent: Callable[[int], None] | None = None
 
     def attach(self, send: Send) -> None:
         self._send = send
@@ -398,6 +400,8 @@ class Outbox:
             if receipt is not None:
                 await receipt()
             await self._repo.done(item, to_db(self._now()))
+        if self.on_sent is not None:
+            self.on_sent(item.priority)
         return Outcome.SENT
 
     async def _retry(self, item: OutboxItem, reason: str) -> None:

@@ -18,6 +18,10 @@ class ReportingService:
     def __init__(self, repo: ReportingRepository) -> None:
         self._repo = repo
 
+    async def count_by_status(self) -> dict[str, int]:
+        """All reports by status, for the metrics endpoint."""
+        return await self._repo.count_by_status()
+
     async def stats(self, regions: frozenset[str] | None, period: str, now: datetime) -> Stats:
         return await collect(self._repo, Scope(regions), period, now)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -19,12 +20,26 @@ from tests.e2e.waits import START_TIMEOUT, WAIT
 
 TOKEN = "123456:E2E-TEST-TOKEN"
 REPO = Path(__file__).resolve().parents[2]
+WEBHOOK_SECRET = "e2e_webhook-SECRET_42"
+
+
+def free_port() -> int:
+    """A port nobody listens on now (the OS picks it; the bot binds it a moment later)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class BotProcess:
-    """Starts, kills and restarts the bot exactly as an operator would run it."""
+    """Starts, kills and restarts the bot exactly as an operator would run it.
 
-    def __init__(self, emulator: BotApiEmulator, workdir: Path, **env: str) -> None:
+    mode="webhook" runs it with MODE=webhook on a free port: the emulator posts updates to it,
+    and the bot is ready once it has called setWebhook (it listens before that call).
+    """
+
+    def __init__(
+        self, emulator: BotApiEmulator, workdir: Path, mode: str = "polling", **env: str
+    ) -> None:
         self.emulator = emulator
         self.workdir = workdir
         self.db_path = workdir / "data" / "adal.sqlite3"
@@ -33,6 +48,7 @@ class BotProcess:
             key: value
             for key, value in os.environ.items()
             if key not in {"BOT_TOKEN", "SECRET_KEY", "DATABASE_PATH", "TELEGRAM_API_BASE"}
+            and not key.startswith(("MODE", "WEBHOOK_", "METRICS_"))
         }
         self.env.update(
             BOT_TOKEN=TOKEN,
@@ -43,11 +59,31 @@ class BotProcess:
             PYTHONUNBUFFERED="1",
             **env,
         )
+        self.port: int | None = None
+        self.use_mode(mode)
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
 
+    def use_mode(self, mode: str) -> None:
+        """For the next start: polling, or webhook on a free port (kept across restarts)."""
+        self.mode = mode
+        self.ready_method = "setWebhook" if mode == "webhook" else "getUpdates"
+        self.env["MODE"] = mode
+        if mode == "webhook":
+            self.port = self.port or free_port()
+            self.env.update(
+                WEBHOOK_URL=f"http://127.0.0.1:{self.port}",
+                WEBHOOK_SECRET=WEBHOOK_SECRET,
+                WEBHOOK_PORT=str(self.port),
+            )
+
+    @property
+    def webhook_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/telegram"
+
     async def start(self, timeout: float = START_TIMEOUT) -> None:
-        """Start and wait until it polls for updates (start-up work is done by then).
+        """Start and wait until it polls for updates, or sets its webhook (start-up work is
+        done by then).
 
         The bot's own first getUpdates is the signal, not the clock: a cold start on a busy
         machine can take many times longer than on an idle one. The deadline only bounds a
@@ -72,13 +108,13 @@ class BotProcess:
                 raise AssertionError(f"bot exited with {self.proc.returncode}:\n{self.log()}")
             if loop.time() - started > timeout:
                 raise AssertionError(
-                    f"bot did not start polling within {timeout:.0f}s "
+                    f"bot did not call {self.ready_method} within {timeout:.0f}s "
                     f"(ADAL_E2E_START_TIMEOUT):\n{self.log()}"
                 )
             await asyncio.sleep(0.05)
 
     def _polls(self) -> int:
-        return sum(1 for method, _ in self.emulator.calls if method == "getUpdates")
+        return sum(1 for method, _ in self.emulator.calls if method == self.ready_method)
 
     def kill(self) -> None:
         """SIGKILL: no clean-up of any kind, as in a crash or an OOM kill."""

@@ -12,14 +12,16 @@ from random import Random
 import pytest
 
 from bot.devtools.emulator import BotApiEmulator
-from tests.e2e.conftest import BotProcess
+from tests.e2e.conftest import BotProcess, free_port
 from tests.e2e.submit_trials import CONDITIONS, GROUP, PROCESS_ENV, run_trial, table
+from tests.e2e.test_webhook_e2e import check_health_and_metrics
 
 
 @pytest.fixture
 async def grouped_bot(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[BotProcess]:
     emulator.add_group(GROUP, "Модераторлар")
-    process = BotProcess(emulator, tmp_path, **PROCESS_ENV)
+    # METRICS_PORT: polling mode serves /healthz and /metrics there (checked after the trials).
+    process = BotProcess(emulator, tmp_path, METRICS_PORT=str(free_port()), **PROCESS_ENV)
     yield process
     if process.proc is not None and process.proc.poll() is None:
         process.kill()
@@ -36,4 +38,5 @@ async def test_submit_survives_sigkill_exactly_once(
             await run_trial(emulator, grouped_bot, number, condition, rng, 7_500_000_000 + number)
         )
     assert all(t.ok for t in trials), "\n" + table(trials)
+    await check_health_and_metrics(grouped_bot)
     assert await grouped_bot.terminate() == 0

@@ -133,6 +133,46 @@ def test_invalid_value_is_refused_naming_the_setting(
     assert [error["loc"][0] for error in info.value.errors()] == [name.lower()]
 
 
+@pytest.mark.parametrize(
+    ("values", "refused"),
+    [
+        ({"MODE": "webhook"}, ["webhook_url", "webhook_secret"]),
+        ({"MODE": "webhook", "WEBHOOK_URL": "https://bot.example.kz"}, ["webhook_secret"]),
+        ({"MODE": "webhook", "WEBHOOK_SECRET": "abc"}, ["webhook_url"]),
+        ({"MODE": "webhook", "WEBHOOK_URL": "bot.kz", "WEBHOOK_SECRET": "a"}, ["webhook_url"]),
+        ({"WEBHOOK_SECRET": "with space"}, ["webhook_secret"]),
+        ({"WEBHOOK_SECRET": "a" * 257}, ["webhook_secret"]),
+        ({"WEBHOOK_SECRET": "ключ"}, ["webhook_secret"]),
+        ({"WEBHOOK_PATH": "telegram"}, ["webhook_path"]),
+        ({"WEBHOOK_PORT": "70000"}, ["webhook_port"]),
+        ({"METRICS_PORT": "0"}, ["metrics_port"]),
+        ({"MODE": "hook"}, ["mode"]),
+    ],
+)
+def test_webhook_settings_are_checked_together(
+    env: pytest.MonkeyPatch, values: dict[str, str], refused: list[str]
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        settings_from_env(env, **values)
+    assert [error["loc"][0] for error in info.value.errors()] == refused
+
+
+def test_webhook_settings_accepted(env: pytest.MonkeyPatch) -> None:
+    settings = settings_from_env(
+        env,
+        MODE="webhook",
+        WEBHOOK_URL="https://bot.example.kz/",
+        WEBHOOK_SECRET="A-z_09" * 40,
+        WEBHOOK_PORT="8443",
+        METRICS_PORT="9100",
+    )
+    assert settings.webhook_endpoint == "https://bot.example.kz/telegram"
+    assert (settings.webhook_host, settings.webhook_port) == ("127.0.0.1", 8443)
+    assert (settings.metrics_host, settings.metrics_port) == ("127.0.0.1", 9100)
+    env.delenv("METRICS_PORT")
+    assert settings_from_env(env, MODE="polling").metrics_port is None  # off by default
+
+
 def test_bad_token_message_points_to_botfather(env: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValidationError) as info:
         settings_from_env(env, BOT_TOKEN="abc")
@@ -163,6 +203,7 @@ SCENARIOS: dict[str, tuple[list[str], dict[str, str]]] = {
         },
     ),
     "keygen": (["keygen"], {}),
+    "webhook-bad": ([], {"MODE": "webhook", "WEBHOOK_SECRET": "has space SEKRET3"}),
 }
 
 
@@ -249,6 +290,24 @@ def test_cli_prints_one_line_per_invalid_setting(cli: dict[str, Run], i18n: I18n
     assert "IANA" not in run.stderr  # pydantic's English detail is replaced by a translated hint
     assert "Traceback" not in run.stderr
     assert run.stdout == ""
+
+
+@pytest.mark.e2e  # starts `python -m bot` as a process
+def test_cli_explains_webhook_settings_in_both_languages(cli: dict[str, Run], i18n: I18n) -> None:
+    run = cli["webhook-bad"]
+    assert run.returncode == 2
+    lines = run.stderr.splitlines()
+    url_hint = (
+        "with MODE=webhook it is required: the public https:// address Telegram sends updates to"
+    )
+    secret_hint = (
+        "with MODE=webhook it is required: 1 to 256 characters, only A-Z, a-z, 0-9, _ and -"
+    )
+    assert lines == [
+        bad_setting_line(i18n, "WEBHOOK_URL", url_hint),
+        bad_setting_line(i18n, "WEBHOOK_SECRET", secret_hint),
+    ]
+    assert "SEKRET" not in run.stderr + run.stdout
 
 
 @pytest.mark.e2e  # starts `python -m bot` as a process

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import subprocess
@@ -110,6 +111,39 @@ async def test_without_a_group_the_cards_go_to_moderators(
     found = await findings(settings_for(emulator, migrated_copy, moderator_chat_id=None))
     assert found["group_unset"] is Level.WARN
     assert found["key_not_recorded"] is Level.OK
+
+
+WEBHOOK = {"mode": "webhook", "webhook_url": "http://127.0.0.1:9", "webhook_secret": "s"}
+
+
+async def test_webhook_mode_reports_where_telegram_sends_updates(
+    emulator: BotApiEmulator, migrated_copy: Path
+) -> None:
+    settings = settings_for(emulator, migrated_copy, **WEBHOOK)
+    assert (await findings(settings))["webhook_unset"] is Level.WARN
+    bot = create_bot(settings)
+    try:
+        await bot.set_webhook("http://127.0.0.1:9/elsewhere", secret_token="s")
+        assert (await findings(settings))["webhook_other_url"] is Level.FAIL
+        # Port 9 (discard) refuses the connection: Telegram's last error is reported.
+        await bot.set_webhook(settings.webhook_endpoint, secret_token="s")
+        emulator.add_user(1001)
+        emulator.send_text(1001, "/start")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while (await bot.get_webhook_info()).last_error_date is None:
+            assert loop.time() < deadline, "the emulator never tried the webhook"
+            await asyncio.sleep(0.05)
+        found = await findings(settings)
+        assert found["webhook_error"] is Level.WARN
+        assert found["webhook"] is Level.OK  # one update waits: not many
+        # In polling mode a leftover webhook is worth a look (the bot removes it at start).
+        polling = settings_for(emulator, migrated_copy)
+        assert (await findings(polling))["webhook_set_while_polling"] is Level.WARN
+        await bot.delete_webhook()
+        assert not any(key.startswith("webhook") for key in await findings(polling))
+    finally:
+        await bot.session.close()
 
 
 @pytest.mark.e2e  # starts `python -m bot` as a process

@@ -198,3 +198,28 @@ async def test_scheduler_keeps_chat_order_and_bounds_concurrency() -> None:
     assert sum(len(ids) for ids in seen.values()) == 200
     for ids in seen.values():
         assert ids == sorted(ids)
+
+
+async def test_after_webhook_mode_the_first_poll_does_not_trust_the_highest_stored_id(
+    db: Database, keyring: Keyring, handled: list[int]
+) -> None:
+    """Webhook deliveries may arrive out of order: id 9 stored does not prove 8 arrived."""
+    session = PollingSession(lambda: all_ids(db))
+    bot = FakeBot()
+    bot.session = session
+    intake = make_intake(bot, recording_dispatcher(handled), db, keyring)
+    stored = Update.model_validate(numbered(6, 9))
+    await InboxRepository(db).store(intake._items([stored]))
+    await InboxRepository(db).mark_done([stored.update_id])
+    missed, again = numbered(6, 8), numbered(6, 9)
+    missed["update_id"], again["update_id"] = stored.update_id - 1, stored.update_id
+    session.batches = [[missed, again]]
+    stop = asyncio.Event()
+    task = asyncio.create_task(intake.run(stop, after_webhook=True))
+    async with asyncio.timeout(5):
+        while handled != [8]:
+            await asyncio.sleep(0.01)
+    stop.set()
+    await task
+    assert session.offsets[0] is None  # from Telegram's oldest unconfirmed update
+    assert handled == [8]  # the missed one handled, the stored one not again

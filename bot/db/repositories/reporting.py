@@ -66,6 +66,11 @@ class ReportingRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    async def count_by_status(self) -> dict[str, int]:
+        """Every report counted by its status (for /metrics; an index on status covers it)."""
+        rows = await self._db.fetchall("SELECT status, COUNT(*) AS n FROM reports GROUP BY status")
+        return {str(row["status"]): int(row["n"]) for row in rows}
+
     async def stats_counts(
         self, regions: frozenset[str] | None, start: str, end: str
     ) -> list[StatsCount]:

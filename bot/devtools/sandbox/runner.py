@@ -59,6 +59,10 @@ def sandbox_settings(
             "admin_ids": (admin_id,),
             "moderator_chat_id": group_id,
             "database_path": data_dir / DATABASE_NAME,
+            # The emulator's page is the only client: no webhook, no metrics port of its own
+            # (a production .env with MODE=webhook would otherwise bind the page's port).
+            "mode": "polling",
+            "metrics_port": None,
         }
     )
 
