@@ -43,6 +43,7 @@ from bot.handlers.fallback import HintThrottle
 from bot.middlewares.held import HeldReplies, HeldRepliesMiddleware
 from bot.middlewares.identity import IdentityMiddleware, UsernameIndex
 from bot.middlewares.locale import StoredLocaleMiddleware
+from bot.middlewares.response_types import KeepResponseTypes
 from bot.middlewares.retry import RetryMiddleware
 from bot.services.broadcasts import Broadcasts
 from bot.services.digests import Digests
@@ -97,6 +98,7 @@ def create_bot(settings: Settings, *, retry: bool = True) -> Bot:
         session=AiohttpSession(api=api),
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    bot.session.middleware(KeepResponseTypes())
     if retry:
         bot.session.middleware(RetryMiddleware())
     return bot

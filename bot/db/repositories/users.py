@@ -49,14 +49,12 @@ class UserRepository:
         self._cache_size = cache_size
 
     async def get(self, pseudonym: str) -> UserRecord | None:
-        cached = self._cache.get(pseudonym)
-        if cached is not None:
+        """The row, or None; a person not (yet) in the table is remembered as such too."""
+        if pseudonym in self._cache:
             self._cache.move_to_end(pseudonym)
-            return cached
+            return self._cache[pseudonym]  # None: known to have no row yet
         row = await self._db.fetchone("SELECT * FROM users WHERE pseudonym = ?", (pseudonym,))
-        if row is None:
-            return None
-        record = _record(row)
+        record = _record(row) if row else None
         # Statements run one at a time (the database's lock), so no write of this row landed
         # between the read and here; a row read inside a transaction may not be committed.
         if not self._db.in_transaction():
