@@ -40,6 +40,7 @@ from bot.delivery.news import NewsDelivery
 from bot.delivery.sender import TelegramSender
 from bot.handlers import get_routers
 from bot.handlers.fallback import HintThrottle
+from bot.handlers.inline_filters import inline_sync_filters
 from bot.middlewares.held import HeldReplies, HeldRepliesMiddleware
 from bot.middlewares.identity import IdentityMiddleware, UsernameIndex
 from bot.middlewares.locale import StoredLocaleMiddleware
@@ -264,6 +265,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(HeldRepliesMiddleware(dispatcher["held_replies"]))
     StoredLocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())
+    inline_sync_filters(dispatcher)
     dispatcher.startup.register(set_commands)
     dispatcher.shutdown.register(release_held_replies)
     return dispatcher
