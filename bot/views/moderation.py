@@ -200,10 +200,6 @@ def phone_text(phone: str) -> str:
     return _("Phone number: {phone}").format(phone=phone)
 
 
-def task_soon_text() -> str:
-    return _("Volunteer tasks will come with the volunteers feature.")
-
-
 def no_files_text(case: str) -> str:
     return _("Case {case} has no files.").format(case=case)
 
@@ -360,3 +356,8 @@ def tag_error_text(reason: str, typed: str) -> str:
         "not_banned": _("The person with tag {tag} is not restricted."),
     }
     return texts.get(reason, _("This cannot be done.")).format(tag=escape(typed))
+
+
+def addressed_to(user_id: int, first_name: str, text: str) -> str:
+    """A message in the moderators' group meant for one of them: their name, linked, first."""
+    return f'<a href="tg://user?id={user_id}">{escape(first_name)}</a>\n{text}'

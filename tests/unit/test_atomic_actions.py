@@ -29,6 +29,7 @@ from bot.factory import Services, create_services
 from bot.services.drafts import STEPS, Evidence, ReportDraft
 from tests.conftest import TEST_SECRET
 from tests.invariants import check_case_invariants
+from tests.unit.atomic_volunteers import VOLUNTEER_ACTIONS, VOLUNTEER_SETUPS, volunteer_scenario
 
 REPORTER, OTHER_REPORTER, MODERATOR, HELPER, ADMIN = 501, 502, 601, 602, 900
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -133,6 +134,7 @@ async def scenario(path: Path, keyring: Keyring) -> None:
             chat_id=telegram_id,
             message_id=10,
         )
+    await volunteer_scenario(world)
     await world.db.close()
 
 
@@ -384,6 +386,7 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
 }
 # Actions that are a single statement (an UPSERT): atomic by themselves.
 ONE_STATEMENT = {"subscribe", "change_subscription"}
+ACTIONS.update(VOLUNTEER_ACTIONS)
 
 
 @pytest.fixture(scope="module")
@@ -404,7 +407,7 @@ async def run_once(
     shutil.copy(template, path)
     world = await build(path, Keyring.from_setting(TEST_SECRET))
     action, _ = ACTIONS[name]
-    setup = {
+    setups = {
         "submit": _draft_setup,
         "unban": _ban_setup,
         "answer": _take_setup,
@@ -415,7 +418,8 @@ async def run_once(
         "ban_tag": _refusal_setup,
         "unban_tag": _ban_tag_setup,
         "answer_text": _take_setup,
-    }.get(name)
+    }
+    setup = {**setups, **VOLUNTEER_SETUPS}.get(name)
     try:
         if setup is not None:
             await setup(world)

@@ -54,6 +54,12 @@ COMMANDS = [
     "/mod_remove 1",
     "/ban_tag 0123abcd",
     "/unban_tag 0123abcd",
+    # The volunteers' side of moderation (issue 12).
+    "/volunteers",
+    "/task_new",
+    "/task 1",
+    "/training_new",
+    "/training",
 ]
 BUTTONS = [ModCallback(action=action, id=1).pack() for action in ModAction] + [
     ModCallback(action=ModAction.SET, id=1, value="resolved").pack(),

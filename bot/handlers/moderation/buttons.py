@@ -38,13 +38,13 @@ from bot.views.callbacks import ModAction, ModCallback
 from bot.views.cards import status_keyboard
 from bot.views.labels import status_label
 from bot.views.moderation import (
+    addressed_to,
     ask_prompt,
     duplicate_prompt,
     invalid_text,
     note_prompt,
     phone_text,
     reject_prompt,
-    task_soon_text,
 )
 
 
@@ -165,6 +165,10 @@ async def _prompt(
     await acknowledge(query)
     await state.set_state(target)
     await state.update_data(mod_case=report.id)
+    if query.message.chat.type != "private":
+        # A selective ForceReply opens the reply field only for users mentioned in the
+        # message: without the mention nobody in the group would get it.
+        text = addressed_to(query.from_user.id, query.from_user.first_name, text)
     await query.message.answer(text, reply_markup=ForceReply(selective=True))
 
 
@@ -185,8 +189,13 @@ async def phone(
     await acknowledge(query, phone_text(number), alert=True)
 
 
-async def task(query: CallbackQuery) -> None:
-    await acknowledge(query, task_soon_text(), alert=True)
+async def task(
+    query: CallbackQuery, state: FSMContext, moderator: Moderator, report: Report
+) -> None:
+    # Imported here: the volunteers' handlers use this package's access helpers.
+    from bot.handlers.volunteers.mod_task_new import start_from_case
+
+    await start_from_case(query, state, moderator, report)
 
 
 async def forged(
