@@ -42,9 +42,11 @@ from bot.delivery.news import NewsDelivery
 from bot.delivery.sender import TelegramSender
 from bot.handlers import get_routers
 from bot.handlers.fallback import HintThrottle
+from bot.handlers.inline_filters import inline_sync_filters
 from bot.middlewares.held import HeldReplies, HeldRepliesMiddleware
 from bot.middlewares.identity import IdentityMiddleware, UsernameIndex
 from bot.middlewares.locale import StoredLocaleMiddleware
+from bot.middlewares.response_types import KeepResponseTypes
 from bot.middlewares.retry import RetryMiddleware
 from bot.services.broadcasts import Broadcasts
 from bot.services.digests import Digests
@@ -109,6 +111,7 @@ def create_bot(settings: Settings, *, retry: bool = True) -> Bot:
         session=AiohttpSession(api=api),
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    bot.session.middleware(KeepResponseTypes())
     if retry:
         bot.session.middleware(RetryMiddleware())
     return bot
@@ -286,6 +289,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(HeldRepliesMiddleware(dispatcher["held_replies"]))
     StoredLocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*(get_routers() if routers is None else routers))
+    inline_sync_filters(dispatcher)
     dispatcher.startup.register(set_commands)
     dispatcher.shutdown.register(release_held_replies)
     return dispatcher

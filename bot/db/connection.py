@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import sqlite3
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -39,6 +40,12 @@ class Database:
         self._owner: contextvars.ContextVar[asyncio.Task[Any] | None] = contextvars.ContextVar(
             f"adal_tx_{id(self)}", default=None
         )
+        self._memos: dict[str, OrderedDict[Any, Any]] = {}
+
+    def memo(self, name: str) -> OrderedDict[Any, Any]:
+        """An in-memory cache shared by every repository of this database under `name`, so
+        a write through one repository object is seen by reads through another."""
+        return self._memos.setdefault(name, OrderedDict())
 
     def in_transaction(self) -> bool:
         """True inside a `transaction()` opened by the current task."""

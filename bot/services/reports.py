@@ -10,7 +10,6 @@ code or show it twice. Once delivered, the sealed code is deleted.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import time
 from collections.abc import Callable
@@ -143,11 +142,7 @@ class ReportService:
         # The slow hash runs before the transaction, so nobody waits on the database for it.
         code = await self._new_code() if draft.anonymity != "open" else None
         salt = codes.new_salt() if code else None
-        code_hash = (
-            await asyncio.to_thread(codes.hash_secret, code.secret, salt)
-            if code and salt
-            else None
-        )
+        code_hash = await codes.hash_off_loop(code.secret, salt) if code and salt else None
         reporter = None if draft.anonymity == "anonymous" else pseudonym
         phone = (
             # Bound to the reporter: the blob cannot be moved onto another reporter's report.
@@ -250,7 +245,7 @@ class ReportService:
         secret = code.secret if code else "0" * 12
         salt = report.code_salt if report and report.code_salt else secrets.token_bytes(16)
         expected = report.code_hash if report and report.code_hash else b"\0" * 32
-        ok = await asyncio.to_thread(codes.verify_secret, secret, salt, expected)
+        ok = await codes.verify_off_loop(secret, salt, expected)
         return report if ok and report is not None else None
 
     async def get(self, report_id: int) -> Report | None:

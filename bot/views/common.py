@@ -10,6 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
 from bot.services.regions import regions_for_picker
 from bot.views.callbacks import LanguageCallback, RegionCallback
+from bot.views.keyboard_cache import per_language
 from bot.views.labels import language_label
 
 LANGUAGES = ("kk", "ru")
@@ -27,6 +28,7 @@ HELLO = __("Hello! Please choose your language.")
 TAP_A_LANGUAGE = __("Please tap one of the buttons to choose a language.")
 
 
+@per_language
 def language_keyboard(preselected: str | None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code in sorted(LANGUAGES, key=lambda c: c != preselected):
@@ -36,6 +38,7 @@ def language_keyboard(preselected: str | None) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def region_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for region in regions_for_picker(locale):
@@ -46,6 +49,7 @@ def region_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def main_menu() -> ReplyKeyboardMarkup:
     builder = ReplyKeyboardBuilder()
     for label in MENU_LABELS:

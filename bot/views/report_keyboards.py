@@ -16,6 +16,7 @@ from bot.services.regions import regions_for_picker
 from bot.services.risk_areas import all_areas
 from bot.views.callbacks import ReportAction, ReportCallback
 from bot.views.common import CHECK
+from bot.views.keyboard_cache import per_language
 
 BACK = __("⬅️ Back")
 CANCEL = __("✖️ Cancel")
@@ -44,10 +45,12 @@ def _nav_row(skip: bool = False) -> list[InlineKeyboardButton]:
     return row
 
 
+@per_language
 def nav_keyboard(skip: bool = False) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[_nav_row(skip)])
 
 
+@per_language
 def area_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for area in all_areas():
@@ -60,6 +63,7 @@ def area_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def region_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for region in regions_for_picker(locale):
@@ -72,6 +76,7 @@ def region_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def when_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for value, label in (
@@ -89,6 +94,7 @@ def when_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@per_language
 def evidence_keyboard(has_files: bool) -> InlineKeyboardMarkup:
     done = _("✅ That's all") if has_files else _("No files, next step ➡️")
     return InlineKeyboardMarkup(
@@ -125,6 +131,7 @@ def phone_keyboard() -> ReplyKeyboardMarkup:
     return keyboard
 
 
+@per_language
 def anonymity_keyboard(current: str | None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for value, label in (
@@ -155,6 +162,7 @@ EDITABLE = (
 )
 
 
+@per_language
 def summary_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for field, label in EDITABLE:

@@ -317,8 +317,9 @@ async def test_sealed_data_cannot_be_moved_to_another_key(
         " WHERE state = 'Form:region'"
     )
     assert changed == 1
+    # Read as the bot reads the file after a restart: this storage's cache knows the old rows.
     with pytest.raises(InvalidTag):
-        await sqlite_storage.get_data(victim)
+        await SQLiteStorage(db, Keyring.from_setting(TEST_SECRET)).get_data(victim)
 
 
 @pytest.mark.parametrize(
@@ -333,3 +334,63 @@ async def test_unicode_data_round_trips(
     assert await sqlite_storage.get_data(PRIVATE_KEY) == data
     first_key = next(iter(data))
     assert await sqlite_storage.get_value(PRIVATE_KEY, first_key) == data[first_key]
+
+
+class CountingDb:
+    """Counts the statements that reach SQLite through `db`."""
+
+    def __init__(self, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.statements: list[str] = []
+        real = db._run
+
+        async def run(sql: str, params: Any) -> Any:
+            self.statements.append(sql.split()[0])
+            return await real(sql, params)
+
+        monkeypatch.setattr(db, "_run", run)
+
+
+async def test_reads_come_from_memory_and_unchanged_writes_are_skipped(
+    db: Database, sqlite_storage: SQLiteStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counting = CountingDb(db, monkeypatch)
+    await sqlite_storage.set_state(PRIVATE_KEY, Form.name)
+    await sqlite_storage.set_data(PRIVATE_KEY, {"draft": SECRET_TEXT})
+    written = len(counting.statements)
+    assert written == 3  # one read of the unknown key, then one statement per change
+
+    assert await sqlite_storage.get_state(PRIVATE_KEY) == "Form:name"
+    assert await sqlite_storage.get_data(PRIVATE_KEY) == {"draft": SECRET_TEXT}
+    await sqlite_storage.set_state(PRIVATE_KEY, Form.name)
+    await sqlite_storage.set_data(PRIVATE_KEY, {"draft": SECRET_TEXT})
+    assert len(counting.statements) == written
+
+    # What the cache holds is what a restarted bot reads from the file.
+    fresh = SQLiteStorage(db, Keyring.from_setting(TEST_SECRET))
+    assert await fresh.get_state(PRIVATE_KEY) == "Form:name"
+    assert await fresh.get_data(PRIVATE_KEY) == {"draft": SECRET_TEXT}
+
+
+async def test_a_rolled_back_write_is_not_remembered(
+    db: Database, sqlite_storage: SQLiteStorage
+) -> None:
+    await sqlite_storage.set_state(PRIVATE_KEY, Form.name)
+    await sqlite_storage.set_data(PRIVATE_KEY, {"step": 1})
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            await sqlite_storage.set_state(PRIVATE_KEY, Form.region)
+            await sqlite_storage.set_data(PRIVATE_KEY, {"step": 2})
+            assert await sqlite_storage.get_data(PRIVATE_KEY) == {"step": 2}
+            raise RuntimeError("the action failed")
+    assert await sqlite_storage.get_state(PRIVATE_KEY) == "Form:name"
+    assert await sqlite_storage.get_data(PRIVATE_KEY) == {"step": 1}
+
+
+async def test_the_cache_is_bounded(db: Database, keyring: Keyring) -> None:
+    storage = SQLiteStorage(db, keyring, cache_size=3)
+    keys = [replace(PRIVATE_KEY, user_id=n, chat_id=n) for n in range(10)]
+    for n, key in enumerate(keys):
+        await storage.set_data(key, {"n": n})
+    assert len(storage._cache) == 3
+    for n, key in enumerate(keys):  # the forgotten ones come back from the file
+        assert await storage.get_data(key) == {"n": n}
