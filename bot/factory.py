@@ -40,6 +40,7 @@ from bot.delivery.news import NewsDelivery
 from bot.delivery.sender import TelegramSender
 from bot.handlers import get_routers
 from bot.handlers.fallback import HintThrottle
+from bot.middlewares.flood import FloodGuard, FloodMiddleware
 from bot.middlewares.held import HeldReplies, HeldRepliesMiddleware
 from bot.middlewares.identity import IdentityMiddleware, UsernameIndex
 from bot.middlewares.locale import StoredLocaleMiddleware
@@ -255,7 +256,19 @@ def create_dispatcher(
         feeds_service=services.feeds,
         storage_alarm=services.storage_alarm,
         held_replies=HeldReplies(),
+        flood_guard=FloodGuard(
+            burst=settings.flood_burst,
+            per_second=settings.flood_per_second,
+            pause=settings.flood_pause_seconds,
+        ),
     )
+    # Before the FSM's (which reads the stored state of every update) and ours: a dropped
+    # flood update costs no database read at all.
+    dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
+    dispatcher.update.outer_middleware(
+        FloodMiddleware(dispatcher["flood_guard"], services.users, i18n)
+    )
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(
         IdentityMiddleware(services.users, UsernameIndex(services.moderation))
     )
