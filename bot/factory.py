@@ -125,13 +125,14 @@ class Services:
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
     drafts = DraftService(DraftRepository(db), keyring)
-    limits = Limits(LimitRepository(db), keyring)
     storage_alarm = StorageAlarm()
     outbox = Outbox(
         db, OutboxRepository(db), keyring, rate=settings.outbox_rate, alarm=storage_alarm
     )
     users = UserService(UserRepository(db), keyring)
     moderators = ModeratorRepository(db)
+    alerts = ModeratorAlerts(settings.moderator_chat_id, moderators, outbox)
+    limits = Limits(LimitRepository(db), keyring, alarm=alerts.codes_guessed)
     audit = AuditRepository(db)
     report_repo = ReportRepository(db)
     reports = ReportService(
@@ -143,7 +144,7 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         outbox=outbox,
         keyring=keyring,
         check_seconds=settings.code_check_seconds,
-        alerts=ModeratorAlerts(settings.moderator_chat_id, moderators, outbox),
+        alerts=alerts,
     )
     moderation = ModerationService(
         db=db,
