@@ -99,10 +99,22 @@ async def measure(
         await flooding
         figures.flood += [d for at, d in samples if at >= started]
         figures.flooder_replies.append(emulator.sent_count(flooder) - before)
-        # Past the throttle's pause and the bot's backlog before the next quiet phase.
-        await asyncio.sleep(12)
+        # Past the throttle's pause and the flooder's backlog (its replies go at Telegram's
+        # one a second per chat) before the next quiet phase: until its chat has been silent
+        # for 3 s, at most a minute.
+        await settle(emulator, flooder)
     figures.errors_429 = sum(1 for e in emulator.api_errors[errors_before:] if e["status"] == 429)
     return figures
+
+
+async def settle(emulator: BotApiEmulator, chat_id: int) -> None:
+    deadline = time.perf_counter() + 60
+    last, quiet_since = emulator.sent_count(chat_id), time.perf_counter()
+    while time.perf_counter() < deadline and time.perf_counter() - quiet_since < 3:
+        await asyncio.sleep(0.25)
+        if (count := emulator.sent_count(chat_id)) != last:
+            last, quiet_since = count, time.perf_counter()
+    await asyncio.sleep(max(0.0, 11 - (time.perf_counter() - quiet_since)))  # the pause
 
 
 class EchoProcess:

@@ -14,6 +14,11 @@ state is untouched, so a report in progress continues at the same step after the
 pressed button gets an empty answer (best-effort) so its spinner stops, but nothing happens.
 The pause is not extended by further flooding: the notice names a time, and that time holds.
 
+Updates are counted by when they arrived (the durable intake stamps each batch), not when
+their turn comes: a chat's updates are handled one after another, at the pace of its replies
+(Telegram takes about one a second per chat), so by the time a flood's 100th message is
+handled the bucket would have refilled. After a restart, leftovers count as arriving then.
+
 Only what the bot would handle counts: messages and button presses in private chats from a
 sender. Groups are not throttled here (other groups are ignored anyway; the moderators' group
 is a trusted workplace and is never throttled as a whole), nor channel posts, edits or
@@ -84,10 +89,11 @@ class FloodGuard:
     def __len__(self) -> int:
         return len(self._chats)
 
-    def take(self, chat_id: int) -> float:
+    def take(self, chat_id: int, at: float | None = None) -> float:
         """PASS; or, for a paused chat, the seconds of its pause when this update starts it
-        (the caller sends the notice) and DROP for every update after that."""
-        now = self.clock()
+        (the caller sends the notice) and DROP for every update after that. `at`: when the
+        update arrived, on `clock` (default: now)."""
+        now = self.clock() if at is None else at
         bucket = self._chats.get(chat_id)
         if bucket is None:
             bucket = self._chats[chat_id] = _Bucket(float(self.burst), now)
@@ -98,8 +104,11 @@ class FloodGuard:
             if now < bucket.paused_until:
                 self.dropped += 1
                 return DROP
-            bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.at) * self.per_second)
-            bucket.at = now
+            # A restart's leftovers are stamped "now", fresh arrivals a moment earlier: time
+            # never runs backwards for a bucket.
+            elapsed = max(0.0, now - bucket.at)
+            bucket.tokens = min(self.burst, bucket.tokens + elapsed * self.per_second)
+            bucket.at = max(bucket.at, now)
         if bucket.tokens >= 1:
             bucket.tokens -= 1
             return PASS
@@ -135,7 +144,9 @@ class FloodMiddleware(BaseMiddleware):
             or (event.message is None and event.callback_query is None)
         ):
             return await handler(event, data)
-        verdict = self._guard.take(chat.id)
+        # Counted by arrival (the intake's stamp): a chat's queue is handled one update after
+        # another, and at the pace of its replies a flood would look like a trickle.
+        verdict = self._guard.take(chat.id, data.get("received_at"))
         if verdict == PASS:
             return await handler(event, data)
         if event.callback_query is not None:

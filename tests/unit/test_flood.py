@@ -154,3 +154,28 @@ def test_memory_is_bounded_and_the_oldest_chats_go_first() -> None:
     assert len(guard) == 100
     assert guard.take(999) == PASS  # its second token: the newest chat's bucket was kept
     assert guard.take(999) == 10.0
+
+
+async def test_a_flood_is_counted_by_arrival_not_by_when_its_turn_comes(
+    dp: Dispatcher, bot: FakeBot, i18n: I18n, ticks: Ticks
+) -> None:
+    """The intake stamps each update when it arrives; the chat's queue may reach it much
+    later (its replies go at about one a second). 200 arrivals in 10 s are a flood even if
+    they are handled over minutes."""
+    person = u.user(705, "ru")
+    arrived = ticks.now
+    for _ in range(200):
+        await dp.feed_raw_update(bot, u.text(person, "/help"), received_at=arrived)
+        arrived += 0.05
+        ticks.now += 1.0  # handled at a trickle's pace
+    notices = [r for r in bot.session_.requests if isinstance(r, SendMessage)]
+    assert [r.text for r in notices].count(notice(i18n, "ru")) == 1
+    assert dp["flood_guard"].notices == 1
+
+
+def test_time_never_runs_backwards_for_a_bucket() -> None:
+    clock = Ticks()
+    guard = FloodGuard(burst=2, per_second=1.0, clock=clock)
+    assert guard.take(1, at=1000.0) == PASS
+    assert guard.take(1, at=990.0) == PASS  # stamped earlier than the last: no negative refill
+    assert guard.take(1, at=990.5) == 10.0
