@@ -10,7 +10,7 @@ compute every pseudonym and digest anyway; the key is what protects reporters.)
 Wrong follow-up codes are limited twice, both in the database so that a restart lifts
 neither. Per person: ten misses an hour (check_failures, under the same kind of digest, not
 the pseudonym: a row saying "this user typed a wrong code" would hint that they hold an
-anonymous report). Globally, against many accounts: when more than GLOBAL_MISSES misses of
+anonymous report). Globally, against many accounts: when GLOBAL_MISSES misses of
 anyone fall within GLOBAL_WINDOW, code checks are paused for GLOBAL_PAUSE (sliding: misses
 during the pause extend it). During the pause a person who missed in the last hour is told to
 try later; a person with no recent miss still gets their check. So an honest reporter typing
