@@ -103,7 +103,9 @@ async def run_bot(
         await news_catch_up(services)
         scheduler = create_scheduler(services.reminders, settings.timezone)
         add_news_jobs(scheduler, services, settings.feed_check_minutes)
+        services.volunteering.jobs.attach(scheduler)
         scheduler.start()
+        await services.volunteering.jobs.start()
         try:
             await intake.run(stop)
         finally:

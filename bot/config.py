@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     news_evening_at: time = time(19, 0)
     # How often registered RSS/Atom feeds are read.
     feed_check_minutes: int = Field(default=15, ge=1, le=1440)
+    # The volunteers' group (a supergroup id like -100...): training invitations and reminders
+    # are also posted there. Without it they go to each volunteer only.
+    volunteer_chat_id: int | None = None
+    # FOR TESTS ONLY. Moves the volunteers' clock (training reminders, task deadlines, lessons)
+    # this many seconds ahead, so an end-to-end test reaches "24 hours before" a session
+    # without waiting a day. Leave it empty (0) everywhere else.
+    test_clock_offset_seconds: float = Field(default=0.0, ge=-(10**8), le=10**8)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -44,6 +44,10 @@ SETTING_HINTS = {
     "news_morning_at": __("it must be a time of day such as 08:00"),
     "news_evening_at": __("it must be a time of day such as 19:00"),
     "feed_check_minutes": __("it must be a whole number of minutes from 1 to 1440"),
+    "volunteer_chat_id": __("it must be a chat id, a whole number such as -1001234567890"),
+    "test_clock_offset_seconds": __(
+        "it is for tests only: a number of seconds; leave it empty when running the bot"
+    ),
 }
 MIGRATION_EDITED = __(
     "Migration {file} was changed after it had been applied. Restore the original file; "

@@ -38,3 +38,4 @@ class Priority(IntEnum):
 GROUP_RECIPIENT = "@group"  # the moderators' group
 CARDS_RECIPIENT = "@cards"  # every posted copy of a case card (a refresh edits them all)
 DIRECT_PREFIX = "@direct:"  # the chat is sealed in the payload (a confirmation to a reporter)
+VOLUNTEERS_RECIPIENT = "@volunteers"  # the volunteers' group (VOLUNTEER_CHAT_ID)

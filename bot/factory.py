@@ -7,9 +7,10 @@ and reschedules the message instead of stalling whoever shares the session.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
@@ -60,6 +61,7 @@ from bot.services.reports import ReportService
 from bot.services.subscriptions import Subscriptions
 from bot.services.users import UserService
 from bot.views.news import rendered_lengths
+from bot.volunteering import Volunteering, create_volunteering
 
 COMMANDS = (
     ("start", __("Main menu")),
@@ -72,6 +74,11 @@ COMMANDS = (
     ("language", __("Change the language")),
     ("region", __("Change your region")),
     ("privacy", __("What the bot stores about you")),
+    ("volunteer", __("Become a volunteer")),
+    ("me", __("Volunteers: my profile and points")),
+    ("tasks", __("Volunteers: tasks")),
+    ("trainings", __("Volunteers: training sessions")),
+    ("top", __("Volunteers: the most active")),
     ("cancel", __("Stop the current action")),
 )
 # Shown only in the moderators' group: citizens need not see what they cannot use.
@@ -80,6 +87,9 @@ MODERATOR_COMMANDS = (
     ("case", __("Moderators: one case in full")),
     ("stats", __("Moderators: statistics")),
     ("export", __("Moderators: export to Excel or CSV")),
+    ("volunteers", __("Moderators: volunteers")),
+    ("task_new", __("Moderators: a new volunteer task")),
+    ("training_new", __("Moderators: a new training session")),
     ("help", __("How to use the bot")),
     ("cancel", __("Stop the current action")),
 )
@@ -121,6 +131,7 @@ class Services:
     digests: Digests
     feeds: Feeds
     storage_alarm: StorageAlarm
+    volunteering: Volunteering
 
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
@@ -196,6 +207,9 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         digests=digests,
         feeds=feeds,
         storage_alarm=storage_alarm,
+        volunteering=create_volunteering(
+            settings, db, keyring, outbox=outbox, moderation=moderation
+        ),
     )
 
 
@@ -207,8 +221,10 @@ def create_dispatcher(
     i18n: I18n,
     services: Services | None = None,
     outbox_bot: Bot | None = None,
+    routers: Sequence[Router] | None = None,
 ) -> Dispatcher:
-    """The dispatcher with its services; with `outbox_bot`, the outbox can send too."""
+    """The dispatcher with its services; with `outbox_bot`, the outbox can send too.
+    `routers`: a tree from `get_routers()` to use instead of a new one (tests reuse one)."""
     services = services or create_services(settings, db, keyring)
     names = ModeratorNames(services.moderation)
     cards = CardDesk(
@@ -235,6 +251,7 @@ def create_dispatcher(
                     outbox=services.outbox,
                     i18n=i18n,
                 ),
+                volunteers=services.volunteering.delivery(i18n, settings),
             )
         )
     dispatcher = Dispatcher(
@@ -262,6 +279,7 @@ def create_dispatcher(
             per_second=settings.flood_per_second,
             pause=settings.flood_pause_seconds,
         ),
+        **services.volunteering.handler_data(),
     )
     # Before the FSM's (which reads the stored state of every update) and ours: a dropped
     # flood update costs no database read at all.
@@ -275,7 +293,7 @@ def create_dispatcher(
     )
     dispatcher.update.outer_middleware(HeldRepliesMiddleware(dispatcher["held_replies"]))
     StoredLocaleMiddleware(i18n).setup(dispatcher)
-    dispatcher.include_routers(*get_routers())
+    dispatcher.include_routers(*(get_routers() if routers is None else routers))
     dispatcher.startup.register(set_commands)
     dispatcher.shutdown.register(release_held_replies)
     return dispatcher

@@ -201,6 +201,46 @@ def quick_report(anonymity: str) -> list[Step]:
     ]
 
 
+VOLUNTEER_NAME = {"kk": "Айгүл Серікқызы", "ru": "Айгуль Серикова"}
+VOLUNTEER_SCENARIO: list[Section | Step] = [
+    Section("Becoming a volunteer", "The citizen applies; the region's moderator approves."),
+    Step(CITIZEN, Say("/volunteer"), "Sends /volunteer"),
+    Step(CITIZEN, Say("A"), "Types too short a name"),
+    Step(CITIZEN, Say(VOLUNTEER_NAME), "Types their name"),
+    Step(CITIZEN, Tap("v:reg:KZ-27"), "Taps their region"),
+    Step(CITIZEN, Say("8 901 123 45 67"), "Types a Russian number"),
+    Step(CITIZEN, Send("contact", CONTACT), "Shares their phone number"),
+    Step(CITIZEN, Tap("v:skill:procurement"), "Taps Procurement monitoring"),
+    Step(CITIZEN, Tap("v:skill:construction"), "Taps Construction sites and schools"),
+    Step(CITIZEN, Tap("v:sdone:"), "Taps Done"),
+    Step(CITIZEN, Tap("v:av:evenings"), "Taps Weekday evenings"),
+    Step(CITIZEN, Tap("v:adone:"), "Taps Done"),
+    Step(CITIZEN, Tap("v:ok:"), "Agrees and sends"),
+    Step(MODERATOR, Tap("vm:who:1::::0"), "Taps Name and phone on the application card"),
+    Step(MODERATOR, Tap("vm:ok:1::::0"), "Taps Approve"),
+    Step(CITIZEN, Say("/me"), "Sends /me"),
+    Step(CITIZEN, Say("/tasks"), "Sends /tasks"),
+    Step(CITIZEN, Say("/trainings"), "Sends /trainings"),
+    Step(CITIZEN, Say("/top"), "Sends /top"),
+    Section("Moderators start a task and a training session", "Both stopped before the date."),
+    Step(MODERATOR, Say("/volunteers active"), "Sends /volunteers active"),
+    Step(MODERATOR, Say("/task_new"), "Sends /task_new"),
+    Step(MODERATOR, Say({"kk": "Мектеп құрылысы", "ru": "Стройка школы"}), "Types the title"),
+    Step(
+        MODERATOR,
+        Say({"kk": "Сырттан суретке түсіріңіз.", "ru": "Сфотографируйте с улицы."}),
+        "Types the instructions",
+    ),
+    Step(MODERATOR, Tap("tm:skill:0:construction"), "Taps Construction sites and schools"),
+    Step(MODERATOR, Say("/cancel"), "Stops"),
+    Step(MODERATOR, Say("/training_new"), "Sends /training_new"),
+    Step(MODERATOR, Say("Сатып алу порталы"), "Types the Kazakh title"),
+    Step(MODERATOR, Say("Портал госзакупок"), "Types the Russian title"),
+    Step(MODERATOR, Say("Шартты қалай табу керек."), "Types the Kazakh description"),
+    Step(MODERATOR, Say("Как найти договор."), "Types the Russian description"),
+    Step(MODERATOR, Say("/cancel"), "Stops"),
+]
+
 SCENARIO: Scenario = [
     Section("Onboarding", "A person opens the bot for the first time."),
     Step(CITIZEN, Say("/start"), "Sends /start"),
@@ -226,6 +266,7 @@ SCENARIO: Scenario = [
     Step(CITIZEN, Say("/unsubscribe"), "Sends /unsubscribe"),
     Step(CITIZEN, Tap(SubCallback(action=SubAction.STOP_YES).pack()), "Confirms"),
     Step(CITIZEN, TapReply("🤝"), "Taps Become a volunteer"),
+    Step(CITIZEN, Say("/cancel"), "Stops the application (it comes back at the end)"),
     Step(CITIZEN, Say({"kk": "Сәлеметсіз бе", "ru": "Здравствуйте"}), "Types a greeting"),
     Step(CITIZEN, Send("sticker", STICKER), "Sends a sticker"),
     Step(CITIZEN, Say("/foo"), "Sends an unknown command"),
@@ -342,6 +383,7 @@ SCENARIO: Scenario = [
     Step(CITIZEN, Say("/mytips"), "Sends a command in the middle"),
     Step(CITIZEN, Say("/cancel"), "Sends /cancel"),
     Step(CITIZEN, Say("/cancel"), "Sends /cancel again"),
+    *VOLUNTEER_SCENARIO,
 ]
 QUESTION = {"kk": "Қоңырау шалуға ыңғайлы уақытыңызды жазыңызшы.", "ru": "Когда вам удобно?"}
 

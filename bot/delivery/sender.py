@@ -15,6 +15,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.delivery import news
 from bot.delivery.cards import CardDesk
+from bot.delivery.volunteers import VolunteerDelivery
 from bot.domain import CARDS_RECIPIENT, DIRECT_PREFIX, GROUP_RECIPIENT
 from bot.services.moderation import GROUP_CHAT_KEY
 from bot.services.outbox import Receipt, RecipientGoneError, RetryLaterError
@@ -38,6 +39,7 @@ class TelegramSender:
         group_locale: str,
         default_locale: str,
         news: news.NewsDelivery | None = None,
+        volunteers: VolunteerDelivery | None = None,
     ) -> None:
         self._news = news
         self._bot = bot
@@ -47,6 +49,7 @@ class TelegramSender:
         self._group_chat_id = group_chat_id
         self._group_locale = group_locale
         self._default_locale = default_locale
+        self._volunteers = volunteers
 
     async def __call__(self, recipient: str, payload: dict[str, Any]) -> Receipt | None:
         try:
@@ -71,6 +74,9 @@ class TelegramSender:
             return None
         if kind == "news_channel" and self._news is not None:
             return await self._news.channel(self._bot, recipient, payload)
+        if self._volunteers is not None and self._volunteers.handles(recipient, payload):
+            await self._volunteers.send(self._bot, recipient, payload, self._chat_of)
+            return None
         chat_id, locale = await self._chat_of(recipient)
         if kind in news.KINDS and self._news is not None:
             return await self._news.to_person(self._bot, recipient, chat_id, locale, payload)

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import common, errors, fallback, menu, moderation, news, onboarding, report
+from bot.handlers import (
+    common,
+    errors,
+    fallback,
+    menu,
+    moderation,
+    news,
+    onboarding,
+    report,
+    volunteers,
+)
 from bot.handlers.places import PrivateChat, PrivateOrModeratorsChat
 
 
@@ -19,7 +29,9 @@ def get_routers() -> list[Router]:
     staff.callback_query.filter(PrivateOrModeratorsChat())
     # Before the citizen flows: a moderator typing a question must not be taken as an
     # answer to a report step.
-    staff.include_routers(common.get_router(), *moderation.get_routers())
+    staff.include_routers(
+        common.get_router(), *moderation.get_routers(), *volunteers.get_staff_routers()
+    )
 
     citizens = Router(name="private-chat")
     citizens.message.filter(PrivateChat())
@@ -27,6 +39,7 @@ def get_routers() -> list[Router]:
     citizens.include_routers(
         onboarding.get_router(),
         menu.get_router(),
+        *volunteers.get_routers(),
         *report.get_routers(),
         *news.get_routers(),
         fallback.get_router(),  # last: whatever nobody else handled still gets an answer

@@ -62,6 +62,13 @@ def help_text() -> str:
     return _(
         "<b>How to use Adal</b>\n\n"
         "Use the menu buttons at the bottom of the screen, or these commands:\n"
+        "/report: report corruption\n"
+        "/mytips: your reports and the answers to them\n"
+        "/check: check a report with its follow-up code\n\n"
+        "/subscribe: regional news\n"
+        "/subscriptions: what you receive, and changing it\n\n"
+        "/volunteer: become a volunteer\n"
+        "/me, /tasks, /trainings: for volunteers: your profile, tasks, training sessions\n\n"
         "/start: main menu\n"
         "/language: change the language\n"
         "/region: change your region\n"
@@ -74,7 +81,7 @@ def help_text() -> str:
 
 
 def privacy_text() -> str:
-    return _(
+    stored = _(
         "<b>Privacy</b>\n\n"
         "<b>What the bot stores.</b> Your chosen language and region, the date you first "
         "wrote, and your chat number in encrypted form, so that the bot can answer you. "
@@ -88,6 +95,12 @@ def privacy_text() -> str:
         "Anti-Corruption Agency's line 1424, and avoid keeping sensitive messages on your "
         "phone."
     )
+    volunteers = _(
+        "<b>Volunteers.</b> If you apply to become a volunteer, your name and phone number "
+        "are stored encrypted, and only the moderators of your region can see them. You can "
+        "delete them at any time in /me."
+    )
+    return f"{stored}\n\n{volunteers}"
 
 
 def welcome_text() -> str:
@@ -135,10 +148,6 @@ def unknown_text_text(in_flow: bool) -> str:
 
 def unsupported_content_text() -> str:
     return _("I cannot use this kind of message here. Please send text or use the buttons.")
-
-
-def volunteer_soon_text() -> str:
-    return _("Applications to become an anti-corruption volunteer will open soon.")
 
 
 def choose_language_text() -> str:

@@ -200,10 +200,6 @@ def phone_text(phone: str) -> str:
     return _("Phone number: {phone}").format(phone=phone)
 
 
-def task_soon_text() -> str:
-    return _("Volunteer tasks will come with the volunteers feature.")
-
-
 def no_files_text(case: str) -> str:
     return _("Case {case} has no files.").format(case=case)
 

@@ -23,6 +23,7 @@ from tests.conftest import translate
 from tests.sandbox.conftest import Client
 
 AIGUL, OLGA, DANIYAR, SAULE = 7_000_000_001, 7_000_000_002, 7_000_000_003, 7_000_000_004
+MARAT, YERLAN = 7_000_000_005, 7_000_000_006
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
@@ -32,9 +33,9 @@ async def test_the_state_lists_the_people_and_the_moderators_group(client: Clien
     status, state = await client.get("/sandbox/api/state")
     assert status == 200
     chats = state["chats"]
-    assert [c["id"] for c in chats] == [AIGUL, OLGA, DANIYAR, SAULE, GROUP_ID]
-    roles = [c["person"]["role"] for c in chats[:4]]
-    assert roles == ["citizen", "citizen", "moderator", "superadmin"]
+    assert [c["id"] for c in chats] == [AIGUL, OLGA, DANIYAR, SAULE, MARAT, YERLAN, GROUP_ID]
+    roles = [c["person"]["role"] for c in chats[:6]]
+    assert roles == ["citizen", "citizen", "moderator", "superadmin", "editor", "volunteer"]
     assert [c["person"]["language_code"] for c in chats[:2]] == ["kk", "ru"]
     assert chats[-1]["members"] == [DANIYAR, SAULE]
     assert state["demo"] is False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import AnswerCallbackQuery, SendMessage
@@ -11,6 +13,8 @@ from aiogram.utils.i18n import I18n
 from bot.crypto import Keyring
 from bot.db.repositories.users import UserRepository
 from bot.handlers.common import help_text
+from bot.views.subscriptions import regions_text as news_regions_text
+from bot.views.volunteers.application import intro_text as volunteer_intro_text
 from tests import updates as u
 from tests.conftest import Chat, render, translate
 
@@ -110,24 +114,18 @@ async def test_forged_or_stale_callbacks_are_refused_and_change_nothing(
 
 @pytest.mark.parametrize("locale", ["kk", "ru"])
 @pytest.mark.parametrize(
-    ("button", "answer_start"),
+    ("button", "first_screen"),
     [
-        ("🤝 Become a volunteer", "Applications to become an anti-corruption volunteer"),
+        ("📰 News subscriptions", news_regions_text),
+        ("🤝 Become a volunteer", volunteer_intro_text),
     ],
 )
-async def test_menu_entries_not_built_yet_answer_honestly(
-    chat: Chat, i18n: I18n, locale: str, button: str, answer_start: str
+async def test_the_news_and_volunteer_menu_entries_open_their_features(
+    chat: Chat, i18n: I18n, locale: str, button: str, first_screen: Callable[[], str]
 ) -> None:
     person = await onboard(chat, 320, locale)
     texts = await chat.texts(u.text(person, translate(i18n, button, locale)))
-    assert texts == [translate(i18n, _msgid_starting(i18n, answer_start), locale)]
-
-
-def _msgid_starting(i18n: I18n, prefix: str) -> str:
-    catalog = i18n.locales["ru"]._catalog  # GNUTranslations keeps msgid -> msgstr
-    found = [k for k in catalog if isinstance(k, str) and k.startswith(prefix)]
-    assert len(found) == 1, found
-    return found[0]
+    assert texts == [render(i18n, first_screen, locale)]
 
 
 async def test_help_button_and_command_agree(chat: Chat, i18n: I18n) -> None:

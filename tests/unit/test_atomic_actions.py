@@ -32,6 +32,7 @@ from bot.services.drafts import STEPS, Evidence, ReportDraft
 from bot.services.limits import GLOBAL_MISSES
 from tests.conftest import TEST_SECRET
 from tests.invariants import check_case_invariants
+from tests.unit.atomic_volunteers import VOLUNTEER_ACTIONS, VOLUNTEER_SETUPS, volunteer_scenario
 
 REPORTER, OTHER_REPORTER, MODERATOR, HELPER, ADMIN = 501, 502, 601, 602, 900
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -136,6 +137,7 @@ async def scenario(path: Path, keyring: Keyring) -> None:
             chat_id=telegram_id,
             message_id=10,
         )
+    await volunteer_scenario(world)
     await world.db.close()
 
 
@@ -402,6 +404,7 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
 }
 # Actions that are a single statement (an UPSERT): atomic by themselves.
 ONE_STATEMENT = {"subscribe", "change_subscription"}
+ACTIONS.update(VOLUNTEER_ACTIONS)
 
 
 @pytest.fixture(scope="module")
@@ -422,7 +425,7 @@ async def run_once(
     shutil.copy(template, path)
     world = await build(path, Keyring.from_setting(TEST_SECRET))
     action, _ = ACTIONS[name]
-    setup = {
+    setups = {
         "submit": _draft_setup,
         "unban": _ban_setup,
         "answer": _take_setup,
@@ -434,7 +437,8 @@ async def run_once(
         "unban_tag": _ban_tag_setup,
         "answer_text": _take_setup,
         "codes_paused": _guessing_setup,
-    }.get(name)
+    }
+    setup = {**setups, **VOLUNTEER_SETUPS}.get(name)
     try:
         if setup is not None:
             await setup(world)

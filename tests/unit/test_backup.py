@@ -131,6 +131,7 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
     live, copy = tmp_path / "data" / "adal.sqlite3", tmp_path / "backups" / "adal.sqlite3"
     live.parent.mkdir()
@@ -152,6 +153,7 @@ def test_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
     assert run_cli("restore", str(copy), **env).returncode == 0
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path) -> None:
     live = tmp_path / "adal.sqlite3"
     env = {
@@ -166,6 +168,7 @@ def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and str(live) in result.stderr
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_a_bot_started_with_another_key_is_refused(tmp_path: Path) -> None:
     live = tmp_path / "adal.sqlite3"
     assert run_cli("migrate", DATABASE_PATH=str(live), SECRET_KEY=OTHER_SECRET).returncode == 0

@@ -213,6 +213,7 @@ def bad_setting_line(i18n: I18n, name: str, hint_msgid: str) -> str:
     )
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_cli_without_token_explains_botfather(cli: dict[str, Run], i18n: I18n) -> None:
     run = cli["no-token"]
     assert run.returncode == 2
@@ -224,6 +225,7 @@ def test_cli_without_token_explains_botfather(cli: dict[str, Run], i18n: I18n) -
     assert run.stdout == ""
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_cli_without_secret_key_points_to_keygen(cli: dict[str, Run], i18n: I18n) -> None:
     run = cli["no-secret"]
     assert run.returncode == 2
@@ -234,6 +236,7 @@ def test_cli_without_secret_key_points_to_keygen(cli: dict[str, Run], i18n: I18n
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_cli_prints_one_line_per_invalid_setting(cli: dict[str, Run], i18n: I18n) -> None:
     run = cli["bad-settings"]
     assert run.returncode == 2
@@ -248,12 +251,14 @@ def test_cli_prints_one_line_per_invalid_setting(cli: dict[str, Run], i18n: I18n
     assert run.stdout == ""
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_cli_does_not_echo_invalid_secrets(cli: dict[str, Run]) -> None:
     run = cli["bad-settings"]
     assert "BOT_TOKEN" in run.stderr and "SECRET_KEY" in run.stderr
     assert "SEKRET" not in run.stderr + run.stdout
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_cli_keygen_prints_a_usable_key(cli: dict[str, Run], env: pytest.MonkeyPatch) -> None:
     run = cli["keygen"]
     assert run.returncode == 0

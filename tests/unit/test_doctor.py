@@ -112,6 +112,7 @@ async def test_without_a_group_the_cards_go_to_moderators(
     assert found["key_not_recorded"] is Level.OK
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_the_command_explains_and_fails_without_a_token(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "SECRET_KEY"}}
     env |= {"DATABASE_PATH": str(tmp_path / "adal.sqlite3"), "SECRET_KEY": TEST_SECRET}

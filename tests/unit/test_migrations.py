@@ -247,6 +247,7 @@ def run_cli(*args: str, cwd: Path, database: Path) -> subprocess.CompletedProces
     )
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_cli_migrate_applies_then_reports_up_to_date(tmp_path: Path, i18n: I18n) -> None:
     database = tmp_path / "x.sqlite3"
     files = ", ".join(p.name for p in REAL_FILES)

@@ -138,6 +138,7 @@ def run_entry(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_a_database_that_cannot_be_opened_is_explained_not_traced(tmp_path: Path) -> None:
     folder = tmp_path / "a-folder.sqlite3"
     folder.mkdir()
@@ -148,6 +149,7 @@ def test_a_database_that_cannot_be_opened_is_explained_not_traced(tmp_path: Path
     assert str(folder) in line and " / " in line  # one line, Kazakh / Russian
 
 
+@pytest.mark.e2e  # starts `python -m bot` as a process
 def test_a_read_only_database_at_start_up_is_explained(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,7 +12,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ROLES = ("citizen", "moderator", "superadmin")
+ROLES = ("citizen", "moderator", "superadmin", "editor", "volunteer")
 APP_LANGUAGES = ("kk", "ru", "en")
 MAX_NAME = 64  # Telegram's own limit for a first name
 GROUP_ID = -1_007_000_000_001
@@ -34,6 +34,10 @@ DEFAULT_PEOPLE = (
     Person(7_000_000_002, "Ольга", "ru", "citizen", "+77010000002"),
     Person(7_000_000_003, "Данияр", "kk", "moderator", "+77010000003", in_group=True),
     Person(7_000_000_004, "Сәуле", "ru", "superadmin", "+77010000004", in_group=True),
+    # A news editor of every region from the start (as /editor_add would make them).
+    Person(7_000_000_005, "Марат", "ru", "editor", "+77010000005"),
+    # Not a volunteer yet: the application (/volunteer) is part of what the sandbox shows.
+    Person(7_000_000_006, "Ерлан", "kk", "volunteer", "+77010000006"),
 )
 
 

@@ -9,6 +9,7 @@ production code has one small file to adapt. It uses:
 - ``bot.factory.create_services(...).moderation.add_moderator / .moderator`` and
   ``.users.pseudonym`` (the sandbox's moderator is a moderator from the start, added "by" the
   superadmin, as ``/mod_add`` would),
+- ``.news.add_editor / .editors`` (the sandbox's editor may publish everywhere from the start),
 - ``InboxRepository.next_offset`` (see :func:`next_update_id`).
 """
 
@@ -85,6 +86,19 @@ async def make_moderator(
     if await services.moderation.moderator(services.users.pseudonym(moderator_id)) is None:
         by = services.users.pseudonym(superadmin_id)
         await services.moderation.add_moderator(moderator_id, None, by=by)
+
+
+async def make_editor(
+    settings: Settings, db: Database, editor_id: int, superadmin_id: int
+) -> None:
+    """Make ``editor_id`` a news editor of every region unless they already are one."""
+    from bot.factory import create_services
+
+    services = create_services(settings, db, keyring_for(settings))
+    pseudonym = services.users.pseudonym(editor_id)
+    if not any(e.pseudonym == pseudonym and e.active for e in await services.news.editors()):
+        by = services.users.pseudonym(superadmin_id)
+        await services.news.add_editor(None, by, telegram_id=editor_id)
 
 
 async def next_update_id(db: Database) -> int:

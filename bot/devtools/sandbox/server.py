@@ -297,6 +297,7 @@ async def serve(options: Options, base: Settings) -> None:
     saver: asyncio.Task[None] | None = None
     try:
         await runner.make_moderator(settings, db, moderator.id, superadmin.id)
+        await runner.make_editor(settings, db, sandbox.person("editor").id, superadmin.id)
         if options.demo and not sandbox.demo:
             await _seed_demo(sandbox, settings, db)
         sandbox.emulator.updates.start_at(await runner.next_update_id(db))

@@ -37,6 +37,8 @@ PAGE_TEXTS = {
     "role_citizen": __("citizen"),
     "role_moderator": __("moderator"),
     "role_superadmin": __("superadmin (ADMIN_IDS)"),
+    "role_editor": __("news editor"),
+    "role_volunteer": __("wants to volunteer (/volunteer)"),
     "role_group": __("moderators' group"),
     "lang_kk": __("Kazakh"),
     "lang_ru": __("Russian"),

@@ -44,7 +44,6 @@ from bot.views.moderation import (
     note_prompt,
     phone_text,
     reject_prompt,
-    task_soon_text,
 )
 
 
@@ -185,8 +184,13 @@ async def phone(
     await acknowledge(query, phone_text(number), alert=True)
 
 
-async def task(query: CallbackQuery) -> None:
-    await acknowledge(query, task_soon_text(), alert=True)
+async def task(
+    query: CallbackQuery, state: FSMContext, moderator: Moderator, report: Report
+) -> None:
+    # Imported here: the volunteers' handlers use this package's access helpers.
+    from bot.handlers.volunteers.mod_task_new import start_from_case
+
+    await start_from_case(query, state, moderator, report)
 
 
 async def forged(

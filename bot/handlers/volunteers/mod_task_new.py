@@ -1,0 +1,337 @@
+"""Making a volunteer task: /task_new, or «🗂 Make a volunteer task» on a case card.
+
+Title, instructions (the moderator's own words), region (asked only when the moderator covers
+several and no case decides it), kind of work, deadline, an optional lot number; then publish
+to the region's volunteers or give to one. A task from a case keeps only the case's id: the
+report's text, files and reporter never reach the task. Prompts use ForceReply, so replies
+reach the bot in the moderators' group even with Telegram's privacy mode on.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.utils.i18n import I18n
+
+from bot.config import Settings
+from bot.db.repositories.moderators import Moderator
+from bot.db.repositories.reports import Report
+from bot.handlers.moderation.access import IsModerator
+from bot.handlers.replies import acknowledge
+from bot.handlers.report.flow import TYPED
+from bot.handlers.volunteers.access import moderator_or_refuse, polite_no
+from bot.handlers.volunteers.states import TaskWizard
+from bot.services.dates import from_db, to_db
+from bot.services.moderation import ModerationService, NotAllowedError
+from bot.services.regions import all_regions, get_region
+from bot.services.volunteers.errors import TrainingNeededError, VolunteerActionError
+from bot.services.volunteers.inputs import (
+    InputError,
+    check_line,
+    check_text,
+    parse_moment,
+    parse_ref,
+)
+from bot.services.volunteers.people import VolunteerService
+from bot.services.volunteers.rules import AREA_SKILLS, MAX_INSTRUCTIONS, MAX_LOT, MAX_TITLE, SKILLS
+from bot.services.volunteers.tasks import TaskDraft, TaskService
+from bot.views.callbacks import TaskModAction, TaskModCallback
+from bot.views.volunteers.errors import action_error_text, input_error_text
+from bot.views.volunteers.task_admin import (
+    assignee_prompt,
+    deadline_prompt,
+    decide_keyboard,
+    instructions_prompt,
+    lot_keyboard,
+    lot_prompt,
+    offered_reply,
+    published_reply,
+    region_keyboard,
+    region_prompt,
+    skill_keyboard,
+    skill_prompt,
+    stopped_reply,
+    summary_text,
+    title_prompt,
+    untrained_text,
+)
+
+ASK = ForceReply(selective=True)
+
+
+def get_router() -> Router:
+    router = Router(name="volunteer-task-new")
+    on = TaskModCallback.filter
+    wizard = on(F.id == 0)
+    router.message.register(start_command, Command("task_new"), IsModerator())
+    router.message.register(type_title, TaskWizard.title, *TYPED)
+    router.message.register(type_instructions, TaskWizard.instructions, *TYPED)
+    router.callback_query.register(
+        choose_region, TaskWizard.region, wizard, on(F.action == TaskModAction.REGION)
+    )
+    router.callback_query.register(
+        choose_skill, TaskWizard.skill, wizard, on(F.action == TaskModAction.SKILL)
+    )
+    router.message.register(type_deadline, TaskWizard.deadline, *TYPED)
+    router.message.register(type_lot, TaskWizard.lot, *TYPED)
+    router.callback_query.register(
+        skip_lot, TaskWizard.lot, wizard, on(F.action == TaskModAction.NO_LOT)
+    )
+    router.callback_query.register(
+        publish, TaskWizard.decide, wizard, on(F.action == TaskModAction.PUBLISH)
+    )
+    router.callback_query.register(
+        ask_assignee, TaskWizard.decide, wizard, on(F.action == TaskModAction.ASSIGN)
+    )
+    router.callback_query.register(stop, wizard, on(F.action == TaskModAction.STOP))
+    router.message.register(type_assignee, TaskWizard.assignee, *TYPED)
+    return router
+
+
+async def start_command(message: Message, state: FSMContext) -> None:
+    await state.set_state(TaskWizard.title)
+    await state.set_data({})
+    await message.answer(title_prompt(None), reply_markup=ASK)
+
+
+async def start_from_case(
+    query: CallbackQuery, state: FSMContext, moderator: Moderator, report: Report
+) -> None:
+    """The case card's «🗂 Make a volunteer task» (authorised by the card's middleware).
+    Only the case's id, region and area travel; the area suggests the kind of work."""
+    await acknowledge(query)
+    await state.set_state(TaskWizard.title)
+    await state.set_data(
+        {
+            "tw_case": report.id,
+            "tw_region": report.region,
+            "tw_suggest": AREA_SKILLS.get(report.area),
+            "tw_case_number": report.case_number,
+        }
+    )
+    await query.message.answer(title_prompt(report.case_number), reply_markup=ASK)
+
+
+async def _next(message: Message, state: FSMContext, step: State, text: str, markup=ASK) -> None:
+    await state.set_state(step)
+    await message.answer(text, reply_markup=markup)
+
+
+async def type_title(message: Message, state: FSMContext) -> None:
+    try:
+        title = check_line(message.text or "", MAX_TITLE)
+    except InputError as exc:
+        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
+        return
+    await state.update_data(tw_title=title)
+    await _next(message, state, TaskWizard.instructions, instructions_prompt())
+
+
+async def type_instructions(
+    message: Message,
+    state: FSMContext,
+    moderation: ModerationService,
+    pseudonym: str | None,
+    i18n: I18n,
+) -> None:
+    try:
+        instructions = check_text(message.text or "", MAX_INSTRUCTIONS)
+    except InputError as exc:
+        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
+        return
+    await state.update_data(tw_instructions=instructions)
+    moderator = await moderator_or_refuse(message, moderation, pseudonym, "task_new")
+    if moderator is None:
+        await state.clear()
+        return
+    data = await state.get_data()
+    regions = sorted(moderator.regions) if moderator.regions else [r.code for r in all_regions()]
+    if not data.get("tw_region") and len(regions) == 1:
+        await state.update_data(tw_region=regions[0])
+        data["tw_region"] = regions[0]
+    if data.get("tw_region"):
+        await _ask_skill(message, state, data.get("tw_suggest"))
+        return
+    await _next(
+        message,
+        state,
+        TaskWizard.region,
+        region_prompt(),
+        region_keyboard(regions, i18n.current_locale),
+    )
+
+
+async def _ask_skill(message: Message, state: FSMContext, suggested: str | None) -> None:
+    await _next(message, state, TaskWizard.skill, skill_prompt(), skill_keyboard(suggested))
+
+
+async def choose_region(
+    query: CallbackQuery,
+    callback_data: TaskModCallback,
+    state: FSMContext,
+    moderation: ModerationService,
+    pseudonym: str | None,
+) -> None:
+    moderator = await moderator_or_refuse(query, moderation, pseudonym, "task_new")
+    if moderator is None:
+        return
+    if get_region(callback_data.value) is None or not moderator.covers(callback_data.value):
+        await polite_no(query)
+        return
+    await acknowledge(query)
+    await state.update_data(tw_region=callback_data.value)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _ask_skill(query.message, state, (await state.get_data()).get("tw_suggest"))
+
+
+async def choose_skill(
+    query: CallbackQuery, callback_data: TaskModCallback, state: FSMContext
+) -> None:
+    if callback_data.value not in SKILLS:
+        await acknowledge(query, action_error_text("skill"), alert=True)
+        return
+    await acknowledge(query)
+    await state.update_data(tw_skill=callback_data.value)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _next(query.message, state, TaskWizard.deadline, deadline_prompt())
+
+
+async def type_deadline(
+    message: Message, state: FSMContext, vol_tasks: TaskService, settings: Settings
+) -> None:
+    try:
+        deadline = parse_moment(message.text or "", vol_tasks.now(), settings.timezone)
+    except InputError as exc:
+        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
+        return
+    await state.update_data(tw_deadline=to_db(deadline))
+    await _next(message, state, TaskWizard.lot, lot_prompt(), lot_keyboard())
+
+
+async def type_lot(message: Message, state: FSMContext, i18n: I18n) -> None:
+    try:
+        lot = check_line(message.text or "", MAX_LOT)
+    except InputError as exc:
+        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=lot_keyboard())
+        return
+    await state.update_data(tw_lot=lot)
+    await _summary(message, state, i18n)
+
+
+async def skip_lot(query: CallbackQuery, state: FSMContext, i18n: I18n) -> None:
+    await acknowledge(query)
+    await state.update_data(tw_lot=None)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _summary(query.message, state, i18n)
+
+
+async def _summary(message: Message, state: FSMContext, i18n: I18n) -> None:
+    data = await state.get_data()
+    draft = {
+        "title": data["tw_title"],
+        "instructions": data["tw_instructions"],
+        "region": data["tw_region"],
+        "skill": data["tw_skill"],
+        "deadline": data["tw_deadline"],
+        "lot": data.get("tw_lot"),
+    }
+    await _next(
+        message,
+        state,
+        TaskWizard.decide,
+        summary_text(draft, i18n.current_locale),
+        decide_keyboard(),
+    )
+
+
+def _draft(data: dict) -> TaskDraft:
+    return TaskDraft(
+        title=data["tw_title"],
+        instructions=data["tw_instructions"],
+        region=data["tw_region"],
+        skill=data["tw_skill"],
+        deadline=from_db(data["tw_deadline"]),
+        lot=data.get("tw_lot"),
+        source_case=data.get("tw_case"),
+    )
+
+
+async def publish(
+    query: CallbackQuery,
+    state: FSMContext,
+    moderation: ModerationService,
+    vol_tasks: TaskService,
+    pseudonym: str | None,
+) -> None:
+    moderator = await moderator_or_refuse(query, moderation, pseudonym, "task_new")
+    if moderator is None:
+        return
+    try:
+        task, told = await vol_tasks.create(
+            moderator, _draft(await state.get_data()), publish=True
+        )
+    except NotAllowedError:
+        await polite_no(query)
+        return
+    except (VolunteerActionError, InputError, KeyError) as exc:
+        await acknowledge(
+            query, action_error_text(getattr(exc, "reason", "incomplete")), alert=True
+        )
+        return
+    await state.clear()
+    await acknowledge(query)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(published_reply(task.id, told))
+
+
+async def ask_assignee(query: CallbackQuery, state: FSMContext) -> None:
+    await acknowledge(query)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _next(query.message, state, TaskWizard.assignee, assignee_prompt())
+
+
+async def type_assignee(
+    message: Message,
+    state: FSMContext,
+    moderation: ModerationService,
+    volunteers: VolunteerService,
+    vol_tasks: TaskService,
+    pseudonym: str | None,
+    i18n: I18n,
+) -> None:
+    moderator = await moderator_or_refuse(message, moderation, pseudonym, "task_new")
+    if moderator is None:
+        await state.clear()
+        return
+    number = parse_ref(message.text or "")
+    volunteer = await volunteers.by_id(number) if number else None
+    if volunteer is None:
+        await message.reply(action_error_text("volunteer"), reply_markup=ASK)
+        return
+    try:
+        task, _told = await vol_tasks.create(
+            moderator, _draft(await state.get_data()), assign_to=volunteer
+        )
+    except TrainingNeededError:
+        await message.reply(untrained_text(volunteer.id), reply_markup=ASK)
+        return
+    except NotAllowedError:
+        await state.clear()
+        await polite_no(message)
+        return
+    except (VolunteerActionError, InputError, KeyError) as exc:
+        await message.reply(action_error_text(getattr(exc, "reason", "incomplete")))
+        return
+    await state.clear()
+    await message.reply(offered_reply(task.id, volunteer.id))
+
+
+async def stop(query: CallbackQuery, state: FSMContext) -> None:
+    if await state.get_state() in TaskWizard.__all_states_names__:
+        await state.clear()
+    await acknowledge(query)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(stopped_reply())

@@ -1,0 +1,326 @@
+"""/training_new: title and description in Kazakh and Russian, the start (Almaty time), how
+long, where, for which region (or the whole country), seats, the kind of work it unlocks;
+then publish, which invites the region's volunteers and plans the reminders."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, ForceReply, Message
+from aiogram.utils.i18n import I18n
+
+from bot.config import Settings
+from bot.handlers.moderation.access import IsModerator
+from bot.handlers.replies import acknowledge
+from bot.handlers.report.flow import TYPED
+from bot.handlers.volunteers.access import moderator_or_refuse, polite_no
+from bot.handlers.volunteers.states import TrainingWizard
+from bot.services.dates import from_db, to_db
+from bot.services.moderation import ModerationService, NotAllowedError
+from bot.services.regions import all_regions, get_region
+from bot.services.volunteers.errors import VolunteerActionError
+from bot.services.volunteers.inputs import (
+    InputError,
+    check_line,
+    check_text,
+    parse_capacity,
+    parse_moment,
+)
+from bot.services.volunteers.rules import (
+    DURATIONS,
+    MAX_PLACE,
+    MAX_TITLE,
+    MAX_TRAINING_DESCRIPTION,
+    SKILLS,
+)
+from bot.services.volunteers.trainings import TrainingDraft, TrainingService
+from bot.views.callbacks import TrainingModAction, TrainingModCallback
+from bot.views.volunteers.errors import action_error_text, input_error_text
+from bot.views.volunteers.training_admin import (
+    ALL,
+    capacity_prompt,
+    confirm_keyboard,
+    created_reply,
+    description_kk_prompt,
+    description_ru_prompt,
+    minutes_keyboard,
+    minutes_prompt,
+    place_prompt,
+    region_keyboard,
+    region_prompt,
+    starts_prompt,
+    stopped_reply,
+    summary_text,
+    title_kk_prompt,
+    title_ru_prompt,
+    unlocks_keyboard,
+    unlocks_prompt,
+)
+
+ASK = ForceReply(selective=True)
+
+
+def get_router() -> Router:
+    router = Router(name="volunteer-training-new")
+    on = TrainingModCallback.filter
+    router.message.register(start, Command("training_new"), IsModerator())
+    for step, key, limit, line, after, prompt in TEXT_STEPS:
+        router.message.register(_typed_step(key, limit, line, after, prompt), step, *TYPED)
+    router.message.register(type_starts, TrainingWizard.starts, *TYPED)
+    router.callback_query.register(
+        choose_minutes, TrainingWizard.minutes, on(F.action == TrainingModAction.MINUTES)
+    )
+    router.message.register(type_place, TrainingWizard.place, *TYPED)
+    router.callback_query.register(
+        choose_region, TrainingWizard.region, on(F.action == TrainingModAction.REGION)
+    )
+    router.message.register(type_capacity, TrainingWizard.capacity, *TYPED)
+    router.callback_query.register(
+        choose_unlocks, TrainingWizard.unlocks, on(F.action == TrainingModAction.UNLOCKS)
+    )
+    router.callback_query.register(
+        publish, TrainingWizard.confirm, on(F.action == TrainingModAction.PUBLISH)
+    )
+    router.callback_query.register(stop, on(F.action == TrainingModAction.STOP))
+    return router
+
+
+async def start(message: Message, state: FSMContext) -> None:
+    await state.set_state(TrainingWizard.title_kk)
+    await state.set_data({})
+    await message.answer(title_kk_prompt(), reply_markup=ASK)
+
+
+async def _next(message: Message, state: FSMContext, step: State, text: str, markup=ASK) -> None:
+    await state.set_state(step)
+    await message.answer(text, reply_markup=markup)
+
+
+# The four texts: (state, data key, limit, one line?, next state, next prompt)
+TEXT_STEPS = (
+    (
+        TrainingWizard.title_kk,
+        "tr_title_kk",
+        MAX_TITLE,
+        True,
+        TrainingWizard.title_ru,
+        title_ru_prompt,
+    ),
+    (
+        TrainingWizard.title_ru,
+        "tr_title_ru",
+        MAX_TITLE,
+        True,
+        TrainingWizard.description_kk,
+        description_kk_prompt,
+    ),
+    (
+        TrainingWizard.description_kk,
+        "tr_desc_kk",
+        MAX_TRAINING_DESCRIPTION,
+        False,
+        TrainingWizard.description_ru,
+        description_ru_prompt,
+    ),
+    (
+        TrainingWizard.description_ru,
+        "tr_desc_ru",
+        MAX_TRAINING_DESCRIPTION,
+        False,
+        TrainingWizard.starts,
+        starts_prompt,
+    ),
+)
+
+
+def _typed_step(key: str, limit: int, line: bool, after: State, prompt):
+    async def handler(message: Message, state: FSMContext) -> None:
+        try:
+            value = (check_line if line else check_text)(message.text or "", limit)
+        except InputError as exc:
+            await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
+            return
+        await state.update_data({key: value})
+        await _next(message, state, after, prompt())
+
+    handler.__name__ = f"type_{key}"
+    return handler
+
+
+async def type_starts(
+    message: Message, state: FSMContext, trainings: TrainingService, settings: Settings
+) -> None:
+    try:
+        moment = parse_moment(
+            message.text or "", trainings.now(), settings.timezone, date_only_hour=None
+        )
+    except InputError as exc:
+        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
+        return
+    await state.update_data(tr_starts=to_db(moment))
+    await _next(message, state, TrainingWizard.minutes, minutes_prompt(), minutes_keyboard())
+
+
+async def choose_minutes(
+    query: CallbackQuery, callback_data: TrainingModCallback, state: FSMContext
+) -> None:
+    if not callback_data.value.isdigit() or int(callback_data.value) not in DURATIONS:
+        await acknowledge(query, action_error_text("incomplete"), alert=True)
+        return
+    await acknowledge(query)
+    await state.update_data(tr_minutes=int(callback_data.value))
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _next(query.message, state, TrainingWizard.place, place_prompt())
+
+
+async def type_place(
+    message: Message,
+    state: FSMContext,
+    moderation: ModerationService,
+    pseudonym: str | None,
+    i18n: I18n,
+) -> None:
+    try:
+        place = check_line(message.text or "", MAX_PLACE)
+    except InputError as exc:
+        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
+        return
+    await state.update_data(tr_place=place)
+    moderator = await moderator_or_refuse(message, moderation, pseudonym, "training_new")
+    if moderator is None:
+        await state.clear()
+        return
+    if moderator.regions is not None and len(moderator.regions) == 1:
+        (only,) = moderator.regions
+        await state.update_data(tr_region=only)
+        await _next(message, state, TrainingWizard.capacity, capacity_prompt())
+        return
+    regions = sorted(moderator.regions) if moderator.regions else [r.code for r in all_regions()]
+    markup = region_keyboard(regions, moderator.regions is None, i18n.current_locale)
+    await _next(message, state, TrainingWizard.region, region_prompt(), markup)
+
+
+async def choose_region(
+    query: CallbackQuery,
+    callback_data: TrainingModCallback,
+    state: FSMContext,
+    moderation: ModerationService,
+    pseudonym: str | None,
+) -> None:
+    moderator = await moderator_or_refuse(query, moderation, pseudonym, "training_new")
+    if moderator is None:
+        return
+    value = callback_data.value
+    allowed = (
+        moderator.regions is None
+        if value == ALL
+        else get_region(value) is not None and moderator.covers(value)
+    )
+    if not allowed:
+        await polite_no(query)
+        return
+    await acknowledge(query)
+    await state.update_data(tr_region=value)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _next(query.message, state, TrainingWizard.capacity, capacity_prompt())
+
+
+async def type_capacity(message: Message, state: FSMContext) -> None:
+    try:
+        capacity = parse_capacity(message.text or "")
+    except InputError as exc:
+        await message.reply(input_error_text(exc.reason, exc.details), reply_markup=ASK)
+        return
+    await state.update_data(tr_capacity=capacity)
+    await _next(message, state, TrainingWizard.unlocks, unlocks_prompt(), unlocks_keyboard())
+
+
+def _draft(data: dict) -> dict:
+    return {
+        "title_kk": data["tr_title_kk"],
+        "title_ru": data["tr_title_ru"],
+        "description_kk": data["tr_desc_kk"],
+        "description_ru": data["tr_desc_ru"],
+        "starts": data["tr_starts"],
+        "minutes": data["tr_minutes"],
+        "place": data["tr_place"],
+        "region": None if data["tr_region"] == ALL else data["tr_region"],
+        "capacity": data["tr_capacity"],
+        "unlocks": data.get("tr_unlocks"),
+    }
+
+
+async def choose_unlocks(
+    query: CallbackQuery, callback_data: TrainingModCallback, state: FSMContext, i18n: I18n
+) -> None:
+    value = callback_data.value
+    if value != "-" and value not in SKILLS:
+        await acknowledge(query, action_error_text("skill"), alert=True)
+        return
+    await acknowledge(query)
+    await state.update_data(tr_unlocks=None if value == "-" else value)
+    await query.message.edit_reply_markup(reply_markup=None)
+    try:
+        draft = _draft(await state.get_data())
+    except KeyError:
+        await state.clear()
+        await query.message.answer(action_error_text("incomplete"))
+        return
+    await _next(
+        query.message,
+        state,
+        TrainingWizard.confirm,
+        summary_text(draft, i18n.current_locale),
+        confirm_keyboard(),
+    )
+
+
+async def publish(
+    query: CallbackQuery,
+    state: FSMContext,
+    moderation: ModerationService,
+    trainings: TrainingService,
+    pseudonym: str | None,
+) -> None:
+    moderator = await moderator_or_refuse(query, moderation, pseudonym, "training_new")
+    if moderator is None:
+        return
+    try:
+        data = _draft(await state.get_data())
+        training, told = await trainings.create(
+            moderator,
+            TrainingDraft(
+                title_kk=data["title_kk"],
+                title_ru=data["title_ru"],
+                description_kk=data["description_kk"],
+                description_ru=data["description_ru"],
+                starts_at=from_db(data["starts"]),
+                minutes=data["minutes"],
+                place=data["place"],
+                region=data["region"],
+                capacity=data["capacity"],
+                unlocks=data["unlocks"],
+            ),
+        )
+    except NotAllowedError:
+        await polite_no(query)
+        return
+    except (VolunteerActionError, InputError, KeyError) as exc:
+        await acknowledge(
+            query, action_error_text(getattr(exc, "reason", "incomplete")), alert=True
+        )
+        return
+    await state.clear()
+    await acknowledge(query)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(created_reply(training.id, told))
+
+
+async def stop(query: CallbackQuery, state: FSMContext) -> None:
+    if await state.get_state() in TrainingWizard.__all_states_names__:
+        await state.clear()
+    await acknowledge(query)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(stopped_reply())
