@@ -21,9 +21,11 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 
 import pytest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import DeleteMessage, DeleteMessages, SendChatAction
 from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
@@ -33,6 +35,7 @@ from bot.config import Settings
 from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.handlers.fallback import HintThrottle
+from bot.views import callbacks
 from tests import updates as u
 from tests.conftest import Chat
 from tests.invariants import check_case_invariants
@@ -47,6 +50,8 @@ COMMANDS = [
     "/start", "/report", "/cancel", "/help", "/check", "/mytips", "/language", "/region",
     "/privacy", "/subscribe", "/subscriptions", "/unsubscribe", "/queue", "/case", "/stats",
     "/export", "/audit", "/mods", "/ban", "/news", "/news_list", "/nonsense", "/start@adal_bot",
+    "/volunteer", "/volunteers", "/task", "/task_new", "/tasks", "/training", "/training_new",
+    "/trainings", "/top", "/me", "/ban_tag", "/unban_tag", "/feeds", "/editors", "/mod_add",
 ]  # fmt: skip
 BUTTONS = [
     "lang:kk", "lang:ru", "lang:xx", "reg:KZ-27", "reg:KZ-75", "reg:ZZ-99",
@@ -68,7 +73,43 @@ texts = st.one_of(
     st.sampled_from(COMMANDS),
     st.sampled_from(["Орал", "150 000", "1,5 млн", "бүгін", "01.01.2026", "AAAA-BBBB-CCCC-DDDD"]),
 )
-buttons = st.one_of(st.sampled_from(BUTTONS), st.text(max_size=64))
+
+
+def _packed(cls: type[CallbackData]) -> st.SearchStrategy[str]:
+    """Well-formed data of one factory with any action and any ids: what a forger would try
+    first, and what stale buttons look like."""
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for name, info in cls.model_fields.items():
+        kind = info.annotation
+        if isinstance(kind, type) and issubclass(kind, StrEnum):
+            fields[name] = st.sampled_from(list(kind))
+        elif kind is int:
+            fields[name] = st.one_of(st.integers(0, 3), st.integers(-(10**6), 10**9))
+        elif kind is str:
+            fields[name] = st.one_of(
+                st.sampled_from(["", "KZ-27", "kk", "daily", "all", "1-1", "region"]),
+                st.text(st.characters(blacklist_characters=":"), max_size=8),
+            )
+    return st.builds(cls, **fields).map(_pack_or_empty)
+
+
+def _pack_or_empty(data: CallbackData) -> str:
+    try:
+        return data.pack()
+    except ValueError:  # longer than Telegram's 64 bytes: not a button anyone could press
+        return ""
+
+
+FACTORIES = sorted(
+    (c for c in vars(callbacks).values() if isinstance(c, type) and issubclass(c, CallbackData)
+     and c is not CallbackData),
+    key=lambda c: c.__name__,
+)  # fmt: skip
+buttons = st.one_of(
+    st.sampled_from(BUTTONS),
+    st.text(max_size=64),
+    st.sampled_from(FACTORIES).flatmap(_packed),
+)
 
 
 def _photo(person: dict[str, Any], caption: str) -> dict[str, Any]:
