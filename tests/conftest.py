@@ -187,6 +187,12 @@ def router_tree() -> list[Router]:
 
 
 @pytest.fixture
+def delivered() -> list[tuple[str, dict[str, Any]]]:
+    """(recipient, payload) of every outbox message the `dp` fixture's outbox delivered."""
+    return []
+
+
+@pytest.fixture
 def dp(
     settings: Settings,
     db: Database,
@@ -194,12 +200,13 @@ def dp(
     i18n: I18n,
     bot: FakeBot,
     router_tree: list[Router],
+    delivered: list[tuple[str, dict[str, Any]]],
 ) -> Dispatcher:
     """The app's dispatcher; its outbox sends through the same fake bot (see `flush`)."""
     for router in router_tree:
         # aiogram gives a router one parent for life; the previous test's dispatcher is done.
         router._parent_router = None
-    return create_dispatcher(
+    dispatcher = create_dispatcher(
         settings=settings,
         db=db,
         keyring=keyring,
@@ -207,6 +214,29 @@ def dp(
         outbox_bot=bot,
         routers=router_tree,
     )
+    outbox = dispatcher["outbox"]
+    send = outbox.sender
+    assert send is not None
+
+    async def recording(recipient: str, payload: dict[str, Any]) -> Any:
+        receipt = await send(recipient, payload)  # raises if it was not delivered
+        delivered.append((recipient, payload))
+        return receipt
+
+    outbox.attach(recording)
+    return dispatcher
+
+
+@pytest.fixture
+async def case_invariants(
+    db: Database, keyring: Keyring, delivered: list[tuple[str, dict[str, Any]]]
+) -> AsyncIterator[None]:
+    """After the test: no dangling keys, every status change audited and told (queued or
+    delivered). Modules that touch moderation use it with `pytest.mark.usefixtures`."""
+    yield
+    from tests.invariants import check_case_invariants
+
+    await check_case_invariants(db, keyring, delivered)
 
 
 def shown(requests: list[Any]) -> list[str]:

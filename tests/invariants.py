@@ -2,20 +2,26 @@
 
 - No foreign key points nowhere.
 - Every status change after filing has its audit row (same case, same change).
-- Every status change of a reporter the bot can reach has its message in the outbox: a
-  "status" message, or for "needs more information" set by a question, the question itself.
+- Every status change of a reporter the bot can reach has its message in the outbox, or
+  delivered from it: a "status" message, or for "needs more information" set by a question,
+  the question itself.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
+from typing import Any
 
 from bot.crypto import Keyring
 from bot.db.connection import Database
 
 
-async def check_case_invariants(db: Database, keyring: Keyring) -> None:
+async def check_case_invariants(
+    db: Database, keyring: Keyring, delivered: Iterable[tuple[str, dict[str, Any]]] = ()
+) -> None:
+    """`delivered`: (recipient, payload) of messages the outbox already sent (and deleted)."""
     broken = await db.fetchall("PRAGMA foreign_key_check")
     assert not broken, [tuple(r) for r in broken]
     history = await db.fetchall(
@@ -46,16 +52,19 @@ async def check_case_invariants(db: Database, keyring: Keyring) -> None:
         assert audited[change] >= count, f"status change without its audit row: {change}"
     queued = Counter()
     questions = Counter()
-    for row in await db.fetchall("SELECT recipient, payload FROM outbox"):
-        payload = json.loads(keyring.unseal(row["payload"], b"outbox"))
+    waiting = [
+        (row["recipient"], json.loads(keyring.unseal(row["payload"], b"outbox")))
+        for row in await db.fetchall("SELECT recipient, payload FROM outbox")
+    ]
+    for recipient, payload in [*waiting, *delivered]:
         if payload.get("kind") == "status":
-            queued[(row["recipient"], payload["case"], payload["status"])] += 1
+            queued[(recipient, payload["case"], payload["status"])] += 1
         elif payload.get("kind") == "question":
-            questions[(row["recipient"], payload["case"])] += 1
+            questions[(recipient, payload["case"])] += 1
     for reporter, case, status in owed:
         if queued[(reporter, case, status)]:
             queued[(reporter, case, status)] -= 1
         elif status == "need_info" and questions[(reporter, case)]:
             questions[(reporter, case)] -= 1
         else:
-            raise AssertionError(f"status change {case} → {status} with no message queued")
+            raise AssertionError(f"status change {case} → {status} with no message for it")

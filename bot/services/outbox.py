@@ -158,6 +158,11 @@ class Outbox:
         self._send = send
 
     @property
+    def sender(self) -> Send | None:
+        """What `attach` was given (tests wrap it to see what was delivered)."""
+        return self._send
+
+    @property
     def _per_chat(self) -> float:
         if self._per_chat_interval is not None:
             return self._per_chat_interval

@@ -356,3 +356,8 @@ def tag_error_text(reason: str, typed: str) -> str:
         "not_banned": _("The person with tag {tag} is not restricted."),
     }
     return texts.get(reason, _("This cannot be done.")).format(tag=escape(typed))
+
+
+def addressed_to(user_id: int, first_name: str, text: str) -> str:
+    """A message in the moderators' group meant for one of them: their name, linked, first."""
+    return f'<a href="tg://user?id={user_id}">{escape(first_name)}</a>\n{text}'

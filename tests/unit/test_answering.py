@@ -23,6 +23,9 @@ from tests.conftest import Chat, translate
 from tests.unit.test_followup import CODE, submit
 from tests.unit.test_report_flow import onboard
 
+# Every status change here is audited and told (queued or delivered): tests/invariants.py.
+pytestmark = pytest.mark.usefixtures("case_invariants")
+
 QUESTION = "Шарттың нөмірі қандай?"
 PROMPT = (
     "Write your answer for report {case}, up to {maximum} characters, or send a photo, "

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from aiogram.methods import EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import ForceReply, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
@@ -25,6 +25,9 @@ from tests import updates as u
 from tests.conftest import Chat, render
 from tests.unit.test_moderation import ADMIN, MOD_ORAL, file_case, moderation_settings
 from tests.unit.test_report_flow import onboard
+
+# Every status change here is audited and told (queued or delivered): tests/invariants.py.
+pytestmark = pytest.mark.usefixtures("case_invariants")
 
 MOD_TWO = 905  # a second moderator of KZ-27
 GROUP = -1_001_000_000_001
@@ -183,3 +186,28 @@ async def test_the_card_and_the_ask_prompt_say_the_reporters_language(
     )
     prompt = render(i18n, lambda: ask_prompt("KZ27-000001", "ru", 1000), "kk")
     assert replies == [prompt] and "Русский" in prompt
+
+
+@pytest.mark.parametrize("group_chat", [GROUP], indirect=True)
+async def test_a_prompt_in_the_group_names_the_moderator_so_the_reply_field_opens_for_them(
+    two_moderators: Chat, i18n: I18n
+) -> None:
+    chat = two_moderators
+    await file_case(chat, i18n)
+    await chat.flush()
+    press = u.callback(
+        {**u.user(MOD_ORAL, "kk"), "first_name": "Дана <b>"},
+        ModCallback(action=ModAction.ASK, id=1).pack(),
+    )
+    press["callback_query"]["message"]["chat"] = {"id": GROUP, "type": "supergroup", "title": "M"}
+    replies = await chat.send(press)
+    (prompt,) = [r for r in replies if isinstance(r, SendMessage)]
+    assert prompt.chat_id == GROUP
+    assert prompt.text.startswith(f'<a href="tg://user?id={MOD_ORAL}">Дана &lt;b&gt;</a>\n')
+    assert isinstance(prompt.reply_markup, ForceReply) and prompt.reply_markup.selective
+    # In private there is nobody else to single out: no mention.
+    private = await chat.send(
+        u.callback(u.user(MOD_ORAL, "kk"), ModCallback(action=ModAction.ASK, id=1).pack())
+    )
+    (alone,) = [r for r in private if isinstance(r, SendMessage)]
+    assert "tg://user" not in alone.text

@@ -26,6 +26,9 @@ from tests.telegram_fit import check_all, fits
 from tests.unit.test_followup import CODE, submit
 from tests.unit.test_report_flow import onboard
 
+# No case invariants here (tests/invariants.py): the longest thread ends with a rejection
+# written straight through the repository, past the reason limit the service enforces.
+
 ROUNDS = 8  # questions, each answered: 8 × (1000 + 3000) characters, far over one message
 REASON = ("Дәлел жеткіліксіз, себебі " * 160)[:3990] + " END-OF-REASON"
 

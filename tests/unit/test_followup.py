@@ -15,6 +15,9 @@ from tests import updates as u
 from tests.conftest import Chat, shown, translate
 from tests.unit.test_report_flow import file_report, onboard, rp
 
+# Every status change here is audited and told (queued or delivered): tests/invariants.py.
+pytestmark = pytest.mark.usefixtures("case_invariants")
+
 NO_MATCH = "No report matches this code. Check the code and try again."
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
 
@@ -109,6 +112,42 @@ async def test_reporter_answers_a_question_in_the_thread(
     assert view.report.status == "need_info"
     shown = await chat.texts(u.callback(person, CaseCallback(action="open", id=1).pack()))
     assert "Договор № 12/34" in shown[0] and "номер договора" in shown[0]
+
+
+THREAD_LINE = re.compile(r"<i>[^<]*?(\d\d):(\d\d)(?:–(\d\d):(\d\d))?</i> · <b>[^<]+</b> (.+)")
+
+
+async def test_an_answer_never_shows_a_time_before_its_question(
+    chat: Chat, i18n: I18n, dp
+) -> None:
+    """Issue 9 §4: the reporter's messages are stored to the hour, so they are shown as the
+    hour they fell in («20:00–21:00»), never as a time earlier than the question, in the
+    reporter's view and in the moderator's /case."""
+    person = u.user(608, "ru")
+    await onboard(chat, person, "ru")
+    await submit(chat, i18n, person, "confidential", "ru")
+    moderation = dp["moderation"]
+    moderator = await moderation.add_moderator(4243, None, by="admin")
+    await moderation.ask(moderator, await dp["reports"].get(1), "Укажите номер договора.")
+    await chat.send(u.callback(person, CaseCallback(action="add", id=1).pack()))
+    await chat.send(u.text(person, "Договор 12/34."))
+    views = {
+        "reporter": await chat.texts(u.callback(person, CaseCallback(action="open", id=1).pack())),
+        "moderator": await chat.texts(u.text(u.user(4243, "ru"), "/case KZ27-000001")),
+    }
+    for who, texts in views.items():
+        lines = [m for line in texts[-1].split("\n") if (m := THREAD_LINE.match(line))]
+        question = next(m for m in lines if "номер договора" in m.group(5))
+        answer = next(m for m in lines if "12/34" in m.group(5))
+        assert question.group(3) is None, who  # a moderator's time, to the minute
+        assert answer.group(3) is not None, who  # the reporter's: the hour it fell in
+        asked = int(question.group(1)) * 60 + int(question.group(2))
+        start = int(answer.group(1)) * 60 + int(answer.group(2))
+        end = int(answer.group(3)) * 60 + int(answer.group(4))
+        assert answer.group(2) == "00" and (end - start) % (24 * 60) == 60, who
+        # The hour shown ends after the question was asked: it cannot read as earlier.
+        assert (end - asked) % (24 * 60) > 0, who
+        assert texts[-1].index("номер договора") < texts[-1].index("12/34"), who
 
 
 async def test_someone_elses_case_buttons_are_refused(chat: Chat, i18n: I18n) -> None:

@@ -32,6 +32,9 @@ from tests.conftest import Chat
 from tests.unit.test_moderation import CITIZEN, file_case, moderation_settings
 from tests.unit.test_report_flow import onboard
 
+# Every status change here is audited and told (queued or delivered): tests/invariants.py.
+pytestmark = pytest.mark.usefixtures("case_invariants")
+
 BOSS = 910  # a superadmin and a moderator of all regions
 GROUP, FOREIGN = -1_001_000_000_001, -1_001_000_000_999
 COMMANDS = [
@@ -54,6 +57,12 @@ COMMANDS = [
     "/mod_remove 1",
     "/ban_tag 0123abcd",
     "/unban_tag 0123abcd",
+    # The volunteers' side of moderation (issue 12).
+    "/volunteers",
+    "/task_new",
+    "/task 1",
+    "/training_new",
+    "/training",
 ]
 BUTTONS = [ModCallback(action=action, id=1).pack() for action in ModAction] + [
     ModCallback(action=ModAction.SET, id=1, value="resolved").pack(),

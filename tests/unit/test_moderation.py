@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,6 @@ from bot.views.moderation import (
 from bot.views.stats import export_headers, export_usage
 from tests import updates as u
 from tests.conftest import TEST_SECRET, Chat, render, shown, translate
-from tests.invariants import check_case_invariants
 from tests.unit.test_report_flow import file_report, onboard, rp
 
 ADMIN, MOD_ORAL, MOD_ALMATY, CITIZEN, STRANGER = 900, 901, 902, 903, 904
@@ -58,10 +56,9 @@ def settings(db_path) -> Settings:
 
 
 @pytest.fixture(autouse=True)
-async def invariants(db: Database, keyring: Keyring) -> AsyncIterator[None]:
-    """After every test here: no dangling keys, every status change audited and told."""
-    yield
-    await check_case_invariants(db, keyring)
+async def invariants(case_invariants: None) -> None:
+    """After every test here: no dangling keys, every status change audited and told
+    (tests/conftest.py `case_invariants`)."""
 
 
 @pytest.fixture
@@ -422,3 +419,24 @@ async def test_an_invisible_question_or_note_is_refused(
         assert replies == [translate(i18n, "The text is empty.", "kk")]
     assert await db.fetchone("SELECT id FROM report_messages") is None
     assert await db.fetchone("SELECT id FROM report_notes") is None
+
+
+async def test_stats_give_the_first_response_as_the_range_it_is_known_to(
+    staffed: Chat, i18n: I18n
+) -> None:
+    """Issue 9 §6: a case taken within a minute is filed at a time stored to the hour, so
+    /stats says "0–1 h" (or the range it knows), never a single figure up to an hour off."""
+    await file_case(staffed, i18n)
+    await staffed.send(press(MOD_ORAL, "take"))
+    replies = await staffed.send(u.text(u.user(MOD_ORAL, "kk"), "/stats month"))
+    photo = next(r for r in replies if isinstance(r, SendPhoto))
+    found = re.search(r"(\d+(?:,\d+)?)–(\d+(?:,\d+)?) сағ", photo.caption)
+    assert found is not None, photo.caption
+    low, high = (float(x.replace(",", ".")) for x in found.groups())
+    assert low <= high <= low + 1.0  # the whole uncertainty is the hour of filing
+    assert high <= 1.0  # taken within the hour it was filed in
+    msgid = (
+        "Median time to first response: {low}–{high} h (reports are timed to the hour, "
+        "so only this range is known)"
+    )
+    assert translate(i18n, msgid, "kk").split("{low}")[0] in photo.caption

@@ -35,6 +35,9 @@ from tests.unit.test_moderation import (  # noqa: F401 (fixtures)
 )
 from tests.unit.test_report_flow import onboard
 
+# Every status change here is audited and told (queued or delivered): tests/invariants.py.
+pytestmark = pytest.mark.usefixtures("case_invariants")
+
 # Hostile HTML from outside: every special character, an unclosed and a broken tag.
 NASTY = "Dana <3 & <b>bold <i>x</b> &amp; <a href='x'>y</a> > "
 REPORTER_MESSAGE = MAX_ANSWER  # the longest answer the reporter's step takes

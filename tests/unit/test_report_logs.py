@@ -41,3 +41,23 @@ async def test_no_content_in_logs(chat: Chat, i18n: I18n, caplog) -> None:
         "10 МБ10 МБ",
     ):
         assert secret not in logged, secret
+
+
+async def test_filing_an_anonymous_report_logs_nothing_that_dates_it(
+    chat: Chat, i18n: I18n, caplog
+) -> None:
+    """Case numbers are sequential: a logged filing of the next case would date an anonymous
+    one filed in between to the second, undoing the database's rounding to the hour."""
+    configure_logging("DEBUG")
+    caplog.set_level(logging.DEBUG)
+    person = u.user(5_550_001_235, "ru")
+    await onboard(chat, person, "ru")
+    await file_report(chat, i18n, person, "anonymous", "ru")
+    caplog.clear()
+    replies = await chat.send(u.callback(person, rp("submit")))
+    await chat.flush()
+    case = re.search(r"KZ\d\d-\d{6}", "\n".join(shown(replies)))
+    assert case is not None
+    said = [r.getMessage() for r in caplog.records]
+    assert not [m for m in said if case.group(0) in m or re.search(r"(?i)\bfiled\b", m)], said
+    assert not [m for m in said if re.search(r"(?i)report\W+#?1\b", m)], said

@@ -38,6 +38,7 @@ from bot.views.callbacks import ModAction, ModCallback
 from bot.views.cards import status_keyboard
 from bot.views.labels import status_label
 from bot.views.moderation import (
+    addressed_to,
     ask_prompt,
     duplicate_prompt,
     invalid_text,
@@ -164,6 +165,10 @@ async def _prompt(
     await acknowledge(query)
     await state.set_state(target)
     await state.update_data(mod_case=report.id)
+    if query.message.chat.type != "private":
+        # A selective ForceReply opens the reply field only for users mentioned in the
+        # message: without the mention nobody in the group would get it.
+        text = addressed_to(query.from_user.id, query.from_user.first_name, text)
     await query.message.answer(text, reply_markup=ForceReply(selective=True))
 
 
