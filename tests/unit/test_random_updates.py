@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 from aiogram.filters.callback_data import CallbackData
-from aiogram.methods import DeleteMessage, DeleteMessages, SendChatAction
+from aiogram.methods import AnswerCallbackQuery, DeleteMessage, DeleteMessages, SendChatAction
 from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
@@ -240,3 +240,15 @@ async def test_random_update_sequences_break_nothing(
             assert replies == [], (kind, replies)
     await world.flush()
     await check_case_invariants(db, keyring)
+
+
+@pytest.mark.parametrize("data", ["vm:who:0::::0", "vm:ok:-5::::0", "vm:letter:0::::0"])
+async def test_a_forged_volunteer_card_button_without_an_id_is_refused(
+    world: Chat, handler_errors: list[logging.LogRecord], data: str
+) -> None:
+    """Found by the property test above: with id 0 the button reached a handler that needs a
+    volunteer, which raised TypeError. Only list pages come without an id."""
+    for person in (PEOPLE[0], MODERATOR):
+        replies = await world.send(u.callback(person, data))
+        assert [r.show_alert for r in replies if isinstance(r, AnswerCallbackQuery)] == [True]
+    assert handler_errors == []
