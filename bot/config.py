@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     code_check_seconds: float = Field(default=1.0, ge=0, le=10)
     # Messages per second the outbox sends at most, across all chats (Telegram allows ~30).
     outbox_rate: float = Field(default=25.0, gt=0, le=1000)
+    # Flood throttle per private chat (bot/middlewares/flood.py): this many updates at once,
+    # then FLOOD_PER_SECOND more a second; past that, one notice and FLOOD_PAUSE_SECONDS of
+    # silence. FLOOD_BURST=0 turns it off.
+    flood_burst: int = Field(default=30, ge=0, le=10_000)
+    flood_per_second: float = Field(default=1.0, gt=0, le=1000)
+    flood_pause_seconds: float = Field(default=10.0, ge=1, le=3600)
     # Optional Telegram channels for news, by region: KZ-27=-1001234567890,*=-1009876543210
     # ('*': the channel for news of all of Kazakhstan). The bot must be an admin there.
     news_channels: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)

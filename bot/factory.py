@@ -43,6 +43,7 @@ from bot.delivery.sender import TelegramSender
 from bot.handlers import get_routers
 from bot.handlers.fallback import HintThrottle
 from bot.handlers.inline_filters import inline_sync_filters
+from bot.middlewares.flood import FloodGuard, FloodMiddleware
 from bot.middlewares.held import HeldReplies, HeldRepliesMiddleware
 from bot.middlewares.identity import IdentityMiddleware, UsernameIndex
 from bot.middlewares.locale import StoredLocaleMiddleware
@@ -141,13 +142,14 @@ class Services:
 
 def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
     drafts = DraftService(DraftRepository(db), keyring)
-    limits = Limits(LimitRepository(db), keyring)
     storage_alarm = StorageAlarm()
     outbox = Outbox(
         db, OutboxRepository(db), keyring, rate=settings.outbox_rate, alarm=storage_alarm
     )
     users = UserService(UserRepository(db), keyring)
     moderators = ModeratorRepository(db)
+    alerts = ModeratorAlerts(settings.moderator_chat_id, moderators, outbox)
+    limits = Limits(LimitRepository(db), keyring, alarm=alerts.codes_guessed)
     audit = AuditRepository(db)
     report_repo = ReportRepository(db)
     reports = ReportService(
@@ -159,7 +161,7 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         outbox=outbox,
         keyring=keyring,
         check_seconds=settings.code_check_seconds,
-        alerts=ModeratorAlerts(settings.moderator_chat_id, moderators, outbox),
+        alerts=alerts,
     )
     moderation = ModerationService(
         db=db,
@@ -281,8 +283,20 @@ def create_dispatcher(
         feeds_service=services.feeds,
         storage_alarm=services.storage_alarm,
         held_replies=HeldReplies(),
+        flood_guard=FloodGuard(
+            burst=settings.flood_burst,
+            per_second=settings.flood_per_second,
+            pause=settings.flood_pause_seconds,
+        ),
         **services.volunteering.handler_data(),
     )
+    # Before the FSM's (which reads the stored state of every update) and ours: a dropped
+    # flood update costs no database read at all.
+    dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
+    dispatcher.update.outer_middleware(
+        FloodMiddleware(dispatcher["flood_guard"], services.users, i18n)
+    )
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(
         IdentityMiddleware(services.users, UsernameIndex(services.moderation))
     )

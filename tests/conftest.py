@@ -58,6 +58,15 @@ def clock(clock_start: datetime) -> Clock:
 
 
 @pytest.fixture(autouse=True)
+def no_flood_throttle(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests feed updates far faster than anyone types, so the flood throttle is off for every
+    Settings a test builds (FLOOD_BURST=0 from the environment). tests/unit/test_flood.py turns
+    it on with its own clock; the e2e tests run the bot as configured, throttle on."""
+    if not request.node.path.is_relative_to(TESTS / "e2e"):
+        monkeypatch.setenv("FLOOD_BURST", "0")
+
+
+@pytest.fixture(autouse=True)
 def no_per_chat_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
     """The outbox keeps one message a second per chat; tests that are not about pacing
     should not wait for it (tests/unit/test_outbox.py sets its own spacing)."""
@@ -153,6 +162,9 @@ def settings(db_path: Path) -> Settings:
         database_path=db_path,
         code_check_seconds=0.01,
         outbox_rate=1000,
+        # Tests feed updates far faster than a person types; tests/unit/test_flood.py turns
+        # the flood throttle on with its own clock.
+        flood_burst=0,
     )
 
 

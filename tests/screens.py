@@ -466,6 +466,7 @@ class World:
             admin_ids=(ADMIN,),
             code_check_seconds=0.01,
             outbox_rate=1000,
+            flood_burst=0,  # the scenarios are played far faster than anyone types
         )
         self.db = await Database.open(self.settings.database_path)
         await apply_migrations(self.db)

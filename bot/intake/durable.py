@@ -188,13 +188,16 @@ class DurableIntake:
 
     def _items(self, updates: Sequence[Update]) -> list[InboxItem]:
         items = []
+        received = time.monotonic()
         for update in updates:
             chat_id = chat_of(update)
             # Not the user pseudonym: inbox leftovers must not join onto the users table.
             chat_key = self._keyring.opaque(f"chat:{chat_id}") if chat_id is not None else "-"
             raw = update.model_dump_json(by_alias=True, exclude_none=True).encode()
             items.append(
-                InboxItem(update.update_id, chat_key, self._keyring.seal(raw, _SEAL_CONTEXT))
+                InboxItem(
+                    update.update_id, chat_key, self._keyring.seal(raw, _SEAL_CONTEXT), received
+                )
             )
         return items
 
@@ -205,7 +208,8 @@ class DurableIntake:
             raw = self._keyring.unseal(item.payload, _SEAL_CONTEXT)
             update = Update.model_validate_json(raw, context={"bot": self._bot})
             kind = update.event_type
-            response = await self._dp.feed_update(self._bot, update, **self._feed_kwargs)
+            extra = {"received_at": item.received} if item.received is not None else {}
+            response = await self._dp.feed_update(self._bot, update, **self._feed_kwargs, **extra)
             if isinstance(response, TelegramMethod):
                 await self._bot(response)
         except Exception as exc:

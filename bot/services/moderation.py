@@ -532,6 +532,21 @@ class ModeratorAlerts:
         for moderator in await self._moderators.for_region(report.region):
             await self._outbox.enqueue(moderator.pseudonym, payload)
 
+    async def codes_guessed(self, misses: int, window_minutes: int, pause_minutes: int) -> None:
+        """Wrong follow-up codes come at an abnormal rate (bot/services/limits.py): to the
+        group, or to every active moderator. Counts only: nothing about who typed them."""
+        payload = {
+            "kind": "mod_guessing",
+            "misses": misses,
+            "minutes": window_minutes,
+            "pause": pause_minutes,
+        }
+        if self._group is not None:
+            await self._outbox.enqueue(GROUP_RECIPIENT, payload)
+            return
+        for moderator in await self._moderators.active():
+            await self._outbox.enqueue(moderator.pseudonym, payload)
+
     async def reporter_added(self, report: Report) -> None:
         """The reporter answered or added files: the cards are redrawn, and whoever holds the
         case hears of it."""

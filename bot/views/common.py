@@ -193,3 +193,15 @@ def region_set_text(name: str) -> str:
 
 def region_saved_text(name: str) -> str:
     return _("Saved. Your region: {region}.").format(region=name)
+
+
+def flood_notice_text(seconds: int) -> str:
+    return ngettext(
+        "You are sending messages too fast. The bot will read your messages again in "
+        "{seconds} second: then send your last message again. Everything entered before "
+        "is kept.",
+        "You are sending messages too fast. The bot will read your messages again in "
+        "{seconds} seconds: then send your last message again. Everything entered before "
+        "is kept.",
+        seconds,
+    ).format(seconds=seconds)

@@ -245,6 +245,12 @@ def too_many_codes_text(retry_at: datetime, locale: str) -> str:
     )
 
 
+def codes_paused_text(retry_at: datetime, locale: str) -> str:
+    return _(
+        "Code checks are paused for a while: many wrong codes were typed. Try again after {time}."
+    ).format(time=format_local_time(retry_at, locale))
+
+
 def no_match_text() -> str:
     return _("No report matches this code. Check the code and try again.")
 

@@ -95,6 +95,15 @@ def _answered(payload: dict[str, Any]) -> Rendered:
     ).format(case=_case(payload)), None
 
 
+def _guessing(payload: dict[str, Any]) -> Rendered:
+    return _(
+        "⚠️ Wrong follow-up codes in the last {minutes} min: {misses}. Someone may be trying "
+        "to guess codes. For the next {pause} min, people who have already typed a wrong code "
+        "cannot check again; a first try works as usual. This notice comes at most once an "
+        "hour."
+    ).format(**{key: int(payload.get(key, 0)) for key in ("minutes", "misses", "pause")}), None
+
+
 KINDS: dict[str, Callable[[dict[str, Any]], Rendered]] = {
     "status": _status,
     "question": _question,
@@ -104,4 +113,5 @@ KINDS: dict[str, Callable[[dict[str, Any]], Rendered]] = {
     "mod_stale": _stale,
     "mod_daily": _daily,
     "mod_answered": _answered,
+    "mod_guessing": _guessing,
 }

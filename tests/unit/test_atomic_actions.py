@@ -15,6 +15,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ from bot.db.connection import Database, Params
 from bot.db.migrations import apply_migrations
 from bot.db.repositories.reports import EvidenceFile, ReportRepository
 from bot.factory import Services, create_services
+from bot.services.dates import to_db
 from bot.services.drafts import STEPS, Evidence, ReportDraft
+from bot.services.limits import GLOBAL_MISSES
 from tests.conftest import TEST_SECRET
 from tests.invariants import check_case_invariants
 from tests.unit.atomic_volunteers import VOLUNTEER_ACTIONS, VOLUNTEER_SETUPS, volunteer_scenario
@@ -334,6 +337,18 @@ async def _retention(world: World) -> Any:  # after _retention_setup
     assert await world.services.retention.run() == 1
 
 
+async def _codes_paused(world: World) -> Any:  # after _guessing_setup: the miss that trips it
+    return await world.services.limits.record_lookup_failure(REPORTER)
+
+
+async def _guessing_setup(world: World) -> None:
+    now = to_db(datetime.now(UTC))
+    await world.db.insert_many(
+        "INSERT INTO check_failures (actor, at) VALUES (?, ?)",
+        [(f"guesser-{n}", now) for n in range(GLOBAL_MISSES - 1)],
+    )
+
+
 # What each action owes when nothing fails: rows added per table.
 ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
     "submit": (
@@ -394,6 +409,9 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         _retention,
         {"report_evidence": -2, "report_messages": -2, "report_notes": -1, "audit_log": 1},
     ),
+    # The miss that trips the global limit on codes: the miss, the pause, and the alert to
+    # each of the two active moderators (no group is set here).
+    "codes_paused": (_codes_paused, {"check_failures": 1, "guard_state": 1, "outbox": 2}),
 }
 # Actions that are a single statement (an UPSERT): atomic by themselves.
 ONE_STATEMENT = {"subscribe", "change_subscription"}
@@ -430,6 +448,7 @@ async def run_once(
         "unban_tag": _ban_tag_setup,
         "answer_text": _take_setup,
         "retention": _retention_setup,
+        "codes_paused": _guessing_setup,
     }
     setup = {**setups, **VOLUNTEER_SETUPS}.get(name)
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.db.connection import Database
 
@@ -17,6 +17,9 @@ class InboxItem:
     update_id: int
     chat_key: str
     payload: bytes
+    # time.monotonic() when fetched (not stored: after a restart it is unknown). The flood
+    # throttle counts updates as they arrive, not as a busy chat's queue gets to them.
+    received: float | None = field(default=None, compare=False)
 
 
 class InboxRepository:

@@ -34,6 +34,7 @@ from bot.views.followup import (
     ask_code_text,
     case_keyboard,
     case_pages,
+    codes_paused_text,
     my_reports_keyboard,
     my_reports_text,
     no_match_text,
@@ -139,7 +140,8 @@ async def show_by_code(
     try:
         check = await reports.find_by_code(code, message.from_user.id)
     except LimitReachedError as exc:
-        await message.answer(too_many_codes_text(exc.retry_at, i18n.current_locale))
+        explain = codes_paused_text if exc.everyone else too_many_codes_text
+        await message.answer(explain(exc.retry_at, i18n.current_locale))
         return
     if check.report is None:
         # One answer for malformed, unknown and wrong codes alike.

@@ -20,8 +20,10 @@ from bot.views.callbacks import (
     TaskModCallback,
     TrainingCallback,
     TrainingModCallback,
+    VolModAction,
     VolModCallback,
 )
+from bot.views.common import button_expired_text
 from bot.views.volunteers.errors import action_error_text, volunteer_action_refused_text
 from bot.views.volunteers.profile import not_volunteer_text
 
@@ -154,6 +156,16 @@ class StaffPress(BaseMiddleware):
     ) -> Any:
         pressed = data.get("callback_data")
         known = isinstance(pressed, VolModCallback | TaskModCallback | TrainingModCallback)
+        if (
+            isinstance(event, CallbackQuery)
+            and isinstance(pressed, VolModCallback)
+            and pressed.id <= 0
+            and pressed.action != VolModAction.PAGE
+        ):
+            # Only list pages come without a volunteer; anything else is forged or broken
+            # (found by tests/unit/test_random_updates.py: the handler lacked `volunteer`).
+            await acknowledge(event, button_expired_text(), alert=True)
+            return None
         if not isinstance(event, CallbackQuery) or not known or pressed.id <= 0:
             return await handler(event, data)
         moderation, pseudonym = data["moderation"], data.get("pseudonym")
