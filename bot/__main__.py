@@ -19,12 +19,12 @@ from bot.crypto import Keyring, generate_secret_key
 from bot.db.connection import Database
 from bot.db.health import storage_problem
 from bot.db.migrations import MigrationError, apply_migrations
+from bot.db.offline import KEY_CHECK
 from bot.db.repositories.instance import InstanceRepository
 from bot.i18n import CataloguesNotCompiledError
 from bot.logs import configure_logging
 from bot.ops.backup import BackupError, backup, restore
 from bot.ops.instance import (
-    KEY_CHECK,
     InstanceBusyError,
     KeyMismatchError,
     instance_lock,

@@ -110,6 +110,10 @@ class Database:
             for params in rows:
                 await self._run(sql, params)
 
+    async def ping(self) -> None:
+        """One trivial read: raises if the database cannot be reached (closed, locked, lost)."""
+        await self.fetchone("SELECT 1")
+
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         if self.in_transaction():
             return await self._fetchone(sql, params)

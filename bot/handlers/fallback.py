@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.views.common import (
     button_expired_text,
     main_menu,

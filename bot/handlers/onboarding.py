@@ -11,8 +11,8 @@ from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.users import UserRecord
 from bot.handlers.menu import menu_unless_busy
-from bot.handlers.replies import acknowledge
 from bot.i18n import in_both_languages
+from bot.replies import acknowledge
 from bot.services.regions import get_region
 from bot.services.users import UnknownChoiceError, UserService
 from bot.views.callbacks import LanguageCallback, RegionCallback

@@ -43,7 +43,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n
 
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.locales import guess_locale
 from bot.services.users import UserService
 from bot.views.common import flood_notice_text

@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.crypto import Keyring
+from bot.db.offline import integrity_ok, make_self_contained
 from bot.ops.instance import instance_lock, verify_key
 
 PAGES_PER_STEP = 256  # copy in steps, so the running bot's writes are not held up for long
@@ -32,7 +33,7 @@ def _copy(source: Path, target: Path) -> None:
         dst = sqlite3.connect(temp)
         try:
             src.backup(dst, pages=PAGES_PER_STEP)
-            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            make_self_contained(dst)
         finally:
             dst.close()
     finally:
@@ -46,12 +47,12 @@ def check(path: Path) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            result = conn.execute("PRAGMA integrity_check").fetchone()
+            whole = integrity_ok(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise BackupError(type(exc).__name__) from exc
-    if result is None or result[0] != "ok":
+    if not whole:
         raise BackupError("integrity_check")
 
 

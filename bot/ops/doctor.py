@@ -21,7 +21,8 @@ from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from bot.config import Settings
 from bot.crypto import Keyring
 from bot.db.migrations import discover
-from bot.ops.instance import InstanceBusyError, instance_lock, key_check, stored_key_check
+from bot.db.offline import applied_migrations, outbox_backlog, stored_key_check
+from bot.ops.instance import InstanceBusyError, instance_lock, key_check
 
 DISK_LOW_MB, DISK_CRITICAL_MB = 500, 50
 OUTBOX_DEEP, OUTBOX_LATE_MINUTES = 1000, 10
@@ -70,12 +71,9 @@ def check_migrations(settings: Settings) -> Finding:
     if conn is None:
         return Finding(Level.WARN, "migrations_new_database", {"count": len(known)})
     try:
-        rows = conn.execute("SELECT version, checksum FROM schema_migrations").fetchall()
-    except sqlite3.OperationalError:
-        rows = []
+        applied = applied_migrations(conn)
     finally:
         conn.close()
-    applied = dict(rows)
     edited = [m.filename for v, m in known.items() if v in applied and applied[v] != m.checksum]
     if edited:
         return Finding(Level.FAIL, "migrations_edited", {"files": ", ".join(edited)})
@@ -105,9 +103,7 @@ def check_outbox(settings: Settings, now: datetime) -> Finding:
     if conn is None:
         return Finding(Level.OK, "outbox_empty")
     try:
-        depth, oldest = conn.execute("SELECT COUNT(*), MIN(not_before) FROM outbox").fetchone()
-    except sqlite3.OperationalError:
-        return Finding(Level.OK, "outbox_empty")
+        depth, oldest = outbox_backlog(conn)
     finally:
         conn.close()
     if not depth:

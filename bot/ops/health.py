@@ -35,7 +35,7 @@ class Health:
     async def snapshot(self) -> tuple[bool, dict[str, Any]]:
         reachable, depth = True, None
         try:
-            await asyncio.wait_for(self._db.fetchone("SELECT 1"), DB_TIMEOUT)
+            await asyncio.wait_for(self._db.ping(), DB_TIMEOUT)
             depth = await asyncio.wait_for(self._outbox_depth(), DB_TIMEOUT)
         except Exception as exc:  # closed, locked for too long, a disk error: all "unreachable"
             log.warning("healthz: database unreachable (%s)", type(exc).__name__)

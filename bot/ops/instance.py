@@ -16,8 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.crypto import Keyring
-
-KEY_CHECK = "key_check"
+from bot.db.offline import stored_key_check
 
 
 class InstanceBusyError(RuntimeError):
@@ -30,14 +29,6 @@ class KeyMismatchError(RuntimeError):
 
 def key_check(keyring: Keyring) -> str:
     return keyring.opaque("key-check:v1")
-
-
-def stored_key_check(conn: sqlite3.Connection) -> str | None:
-    try:
-        row = conn.execute("SELECT value FROM instance WHERE name = ?", (KEY_CHECK,)).fetchone()
-    except sqlite3.OperationalError:  # a database from before the instance table
-        return None
-    return row[0] if row else None
 
 
 def verify_key(conn: sqlite3.Connection, keyring: Keyring) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.moderation import ModerationService, NotAllowedError
 from bot.views.cards import button_label
 from bot.views.common import button_expired_text

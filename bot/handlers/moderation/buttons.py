@@ -24,7 +24,7 @@ from bot.handlers.moderation.access import FORGED, refuse_press, refused_press
 from bot.handlers.moderation.casefile import chat_key, open_case
 from bot.handlers.moderation.evidence import send_evidence
 from bot.handlers.moderation.states import ModInput
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.moderation import (
     MAX_NOTE,
     MAX_QUESTION,

@@ -17,7 +17,7 @@ from bot.db.repositories.reports import Report
 from bot.delivery.cards import CardDesk
 from bot.delivery.names import ModeratorNames
 from bot.handlers.moderation.access import IsModerator, refused_press
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.moderation import GROUP_CHAT_KEY, ModerationService, NotAllowedError
 from bot.services.reports import ReportService
 from bot.views.callbacks import PageAction, PageCallback

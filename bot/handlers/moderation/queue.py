@@ -10,7 +10,7 @@ from aiogram.utils.i18n import I18n
 from bot.db.repositories.moderators import Moderator
 from bot.handlers.moderation.access import IsModerator
 from bot.handlers.moderation.casefile import STATUS_WORDS
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.moderation import ModerationService
 from bot.services.regions import region_from_text
 from bot.services.risk_areas import get_area

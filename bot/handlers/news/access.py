@@ -8,7 +8,7 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
 from bot.db.repositories.news import NewsItem
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.news import EditorRole, NewsService, NotAnEditorError
 from bot.services.news_text import NewsInputError
 from bot.views.news_editor import input_error_text, not_editor_text

@@ -22,7 +22,7 @@ from bot.handlers.news.access import (
 )
 from bot.handlers.news.common import answer_below, edit_shown
 from bot.handlers.news.compose import Compose, ask_next
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.news import EditorRole, NewsService
 from bot.views.callbacks import NewsAction, NewsCallback
 from bot.views.news_editor import (

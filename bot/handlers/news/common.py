@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery
 
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 
 
 async def edit_shown(query: CallbackQuery, text: str, markup: object = None) -> None:

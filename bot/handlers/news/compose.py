@@ -13,7 +13,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.news import NewsItem
 from bot.handlers.news.access import REFUSALS, IsEditor, answer_refusal, refuse, tell
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.news import EditorRole, NewsService
 from bot.views.callbacks import NewsAction, NewsCallback
 from bot.views.news import item_message

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import I18n
 
 from bot.handlers.news.compose import send_item
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.digests import Digests
 from bot.services.news import NewsService
 from bot.services.subscriptions import Subscriptions

@@ -12,7 +12,7 @@ from aiogram.utils.i18n import I18n
 from bot.db.repositories.users import UserRecord
 from bot.handlers import onboarding
 from bot.handlers.news.common import edit_shown
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.digests import Digests
 from bot.services.subscriptions import FREQUENCIES, SubscriptionError, Subscriptions
 from bot.views.callbacks import SubAction, SubCallback

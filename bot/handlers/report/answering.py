@@ -23,11 +23,11 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.db.repositories.reports import EvidenceFile, Report
 from bot.domain import CLOSED_STATUSES
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.files import Refused, has_file, take_file
 from bot.handlers.report.filters import MenuText
 from bot.handlers.report.followup import viewable
 from bot.handlers.report.states import FollowUp
+from bot.replies import acknowledge
 from bot.services.reports import ReportNotFoundError, ReportService
 from bot.services.text import TextError
 from bot.views.callbacks import (

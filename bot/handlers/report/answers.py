@@ -11,9 +11,9 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from bot.domain import ANONYMITY_LEVELS
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED, Flow, flow_of
 from bot.handlers.report.states import ReportFlow
+from bot.replies import acknowledge
 from bot.services.amounts import AmountError, parse_amount
 from bot.services.dates import WHEN_CHOICES, DateError, local_today, parse_exact_date
 from bot.services.drafts import (

@@ -9,9 +9,9 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.users import UserRecord
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import STATE_OF, Flow, flow_of, preceding
 from bot.handlers.report.states import ReportFlow
+from bot.replies import acknowledge
 from bot.services.drafts import DraftService, ReportDraft
 from bot.services.limits import LimitReachedError, Limits
 from bot.services.reports import ReporterBannedError, ReportService

@@ -14,10 +14,10 @@ from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.reports import Report
 from bot.domain import CLOSED_STATUSES
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
 from bot.handlers.report.states import FollowUp
 from bot.middlewares.held import HeldReplies
+from bot.replies import acknowledge
 from bot.services.limits import LimitReachedError
 from bot.services.reports import ReportNotFoundError, ReportService
 from bot.views.callbacks import (

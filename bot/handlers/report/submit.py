@@ -15,9 +15,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import I18n
 
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import flow_of
 from bot.handlers.report.states import ReportFlow
+from bot.replies import acknowledge
 from bot.services.drafts import DraftService
 from bot.services.limits import LimitReachedError
 from bot.services.outbox import Outbox

@@ -11,7 +11,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.db.repositories.moderators import Moderator
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.moderation import ModerationService, NotAllowedError
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.views.callbacks import (

@@ -11,9 +11,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.users import UserRecord
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.states import VolunteerForm
+from bot.replies import acknowledge
 from bot.services.regions import get_region
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import InputError, check_name, contact_phone, parse_phone

@@ -15,11 +15,11 @@ from aiogram.types import CallbackQuery, Message
 from bot.db.repositories.reports import EvidenceFile
 from bot.db.repositories.volunteer_tasks import Task
 from bot.db.repositories.volunteers import Volunteer
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.files import Refused, has_file, take_file
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.access import VolunteerPress
 from bot.handlers.volunteers.states import VolunteerInput
+from bot.replies import acknowledge
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import InputError, check_text
 from bot.services.volunteers.rules import MAX_FINDING_FILES, MAX_FINDINGS

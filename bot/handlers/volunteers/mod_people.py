@@ -17,11 +17,11 @@ from aiogram.utils.i18n import I18n
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.volunteers import Volunteer
 from bot.handlers.moderation.access import IsModerator
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.access import StaffPress, covered, moderator_or_refuse
 from bot.handlers.volunteers.states import ModVolunteerInput
 from bot.handlers.volunteers.wizard import act_on_typed, ask_about, still_allowed
+from bot.replies import acknowledge
 from bot.services.moderation import ModerationService
 from bot.services.regions import region_from_text
 from bot.services.volunteers.errors import VolunteerActionError

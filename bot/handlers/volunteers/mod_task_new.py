@@ -19,7 +19,6 @@ from bot.config import Settings
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.reports import Report
 from bot.handlers.moderation.access import IsModerator
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.access import moderator_or_refuse, polite_no
 from bot.handlers.volunteers.states import TaskWizard
@@ -33,6 +32,7 @@ from bot.handlers.volunteers.wizard import (
     take_typed,
     typed_volunteer,
 )
+from bot.replies import acknowledge
 from bot.services.dates import from_db, to_db
 from bot.services.moderation import ModerationService, NotAllowedError
 from bot.services.regions import all_regions, get_region

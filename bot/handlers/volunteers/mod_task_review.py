@@ -16,9 +16,9 @@ from aiogram.utils.i18n import I18n
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.volunteer_tasks import Task
 from bot.handlers.moderation.access import IsModerator
-from bot.handlers.replies import acknowledge
 from bot.handlers.volunteers.access import StaffPress, covered, polite_no
 from bot.handlers.volunteers.files import send_files
+from bot.replies import acknowledge
 from bot.services.moderation import InvalidActionError, ModerationService, NotAllowedError
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import parse_ref

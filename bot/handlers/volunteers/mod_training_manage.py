@@ -13,11 +13,11 @@ from bot.config import Settings
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.trainings import Training
 from bot.handlers.moderation.access import IsModerator
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.access import StaffPress, covered
 from bot.handlers.volunteers.states import TrainingModInput
 from bot.handlers.volunteers.wizard import act_on_typed, ask_about, still_allowed
+from bot.replies import acknowledge
 from bot.services.moderation import ModerationService
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import parse_moment, parse_ref

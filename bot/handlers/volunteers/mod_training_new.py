@@ -13,7 +13,6 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from bot.handlers.moderation.access import IsModerator
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.access import moderator_or_refuse, polite_no
 from bot.handlers.volunteers.states import TrainingWizard
@@ -26,6 +25,7 @@ from bot.handlers.volunteers.wizard import (
     take_chosen,
     take_typed,
 )
+from bot.replies import acknowledge
 from bot.services.dates import from_db, to_db
 from bot.services.moderation import ModerationService
 from bot.services.regions import all_regions, get_region

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.users import UserRecord
 from bot.db.repositories.volunteers import Volunteer
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.recognition import RecognitionService

@@ -10,7 +10,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.handlers.moderation.access import FORGED, refuse_command, refuse_press
-from bot.handlers.replies import acknowledge
+from bot.replies import acknowledge
 from bot.services.moderation import ModerationService
 from bot.views.callbacks import TaskModCallback, TrainingModCallback, VolModCallback
 from bot.views.common import button_expired_text

@@ -15,11 +15,11 @@ from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.volunteer_tasks import Task
 from bot.db.repositories.volunteers import Volunteer
-from bot.handlers.replies import acknowledge
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.access import VolunteerPress
 from bot.handlers.volunteers.states import VolunteerInput
 from bot.handlers.volunteers.wizard import act_on_typed, ask_about
+from bot.replies import acknowledge
 from bot.services.volunteers.errors import TrainingNeededError, VolunteerActionError
 from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.tasks import TaskService

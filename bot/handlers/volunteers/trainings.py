@@ -12,9 +12,9 @@ from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.trainings import Training
 from bot.db.repositories.volunteers import Volunteer
-from bot.handlers.replies import acknowledge
 from bot.handlers.volunteers.access import VolunteerPress
 from bot.handlers.volunteers.tasks import active_or_say
+from bot.replies import acknowledge
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.trainings import TrainingService

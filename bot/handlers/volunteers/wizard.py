@@ -13,8 +13,8 @@ from aiogram.types import CallbackQuery, ForceReply, Message
 
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.volunteers import Volunteer
-from bot.handlers.replies import acknowledge
 from bot.handlers.volunteers.access import moderator_or_refuse, polite_no
+from bot.replies import acknowledge
 from bot.services.moderation import ModerationService, NotAllowedError
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import InputError, parse_ref
