@@ -68,6 +68,7 @@ class Keyring:
     def __init__(self, master: bytes) -> None:
         self._pseudonym_key = _derive(master, "pseudonym")
         self._token_key = _derive(master, "opaque-token")
+        self._code_key = _derive(master, "follow-up-code")
         self._seal = AESGCM(_derive(master, "seal"))
 
     @classmethod
@@ -82,6 +83,10 @@ class Keyring:
     def opaque(self, text: str) -> str:
         """Keyed digest of an arbitrary string (for example an FSM storage key)."""
         return hmac.new(self._token_key, text.encode(), hashlib.sha256).hexdigest()[:40]
+
+    def code_digest(self, secret: bytes, salt: bytes) -> bytes:
+        """Keyed digest of a follow-up code's secret part (bot/services/codes.py says why)."""
+        return hmac.new(self._code_key, salt + secret, hashlib.sha256).digest()
 
     def seal(self, plaintext: bytes, context: bytes = b"") -> bytes:
         nonce = os.urandom(_NONCE_BYTES)

@@ -1,8 +1,20 @@
-"""Secret follow-up codes: easy to retype, at least 60 bits, stored only as a slow hash.
+"""Secret follow-up codes: easy to retype, 60 random bits, stored only as a keyed digest.
 
 A code looks like `K7QD-3MXA-9TRF-2HWN` (Crockford base32: no I, L, O or U, so nothing is
 confused). The first group is a public locator that finds the row; the other twelve characters
-(60 bits) are the secret, stored as scrypt with a per-report salt.
+(60 bits) are the secret, stored as HMAC-SHA256 under a key derived from SECRET_KEY, with a
+per-report salt.
+
+Why not a slow hash (scrypt, used until 2026-11): key stretching makes a *guessable* secret
+such as a password expensive to guess offline. This secret is 60 bits drawn by the bot, so
+guessing it offline is out of reach either way (2^59 tries on average), and a keyed digest
+makes it impossible without SECRET_KEY at all, which scrypt with a stored salt did not: a
+seized database alone was enough to start guessing. Online guessing is held by the per-user
+and global limits (bot/services/limits.py), not by the hash. scrypt cost about 70 ms of CPU and
+16 MiB at every Submit and every check: half of the bot's CPU per update under load.
+
+Rows written before then hold a 32-byte scrypt digest; they are still checked that way (on a
+thread of their own), so no follow-up code ever given out stops working.
 """
 
 from __future__ import annotations
@@ -13,6 +25,8 @@ import hmac
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+
+from bot.crypto import Keyring
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _LOCATOR_LEN = 4
@@ -43,12 +57,13 @@ _EQUIVALENT = str.maketrans(
         "Ү": "Y",
     }
 )
-# ~50 ms and 16 MiB per check: cheap for one person, expensive for a guessing attacker.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-# Two hashes at a time at most, on their own threads: in asyncio's default pool up to six ran
-# at once (6 x 16 MiB: peak RSS 300 MB instead of 220 MB under bench/throughput.py's 20
-# simultaneous filings) and took the threads other work waits for.
-_HASHING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="adal-scrypt")
+# A stored digest starts with its scheme's byte; a 32-byte value without one is scrypt.
+_KEYED = b"\x01"
+KEYED_DIGEST_LEN = 1 + 32
+# The scrypt parameters every code given out before the keyed digest was hashed with.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+# 16 MiB and ~70 ms each: one at a time, on its own thread, never on the event loop.
+_LEGACY = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adal-scrypt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,18 +94,29 @@ def new_salt() -> bytes:
     return secrets.token_bytes(16)
 
 
-def hash_secret(secret: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(secret.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+def digest_secret(keyring: Keyring, secret: str, salt: bytes) -> bytes:
+    """What is stored for a code's secret part: never the secret, never without the key."""
+    return _KEYED + keyring.code_digest(secret.encode(), salt)
 
 
-def verify_secret(secret: str, salt: bytes, expected: bytes) -> bool:
-    return hmac.compare_digest(hash_secret(secret, salt), expected)
+def unknown_digest() -> bytes:
+    """A stored value no secret matches, so an unknown locator is checked like a known one."""
+    return _KEYED + b"\0" * (KEYED_DIGEST_LEN - 1)
 
 
-async def hash_off_loop(secret: str, salt: bytes) -> bytes:
-    return await asyncio.get_running_loop().run_in_executor(_HASHING, hash_secret, secret, salt)
-
-
-async def verify_off_loop(secret: str, salt: bytes, expected: bytes) -> bool:
+async def verify_secret(keyring: Keyring, secret: str, salt: bytes, expected: bytes) -> bool:
+    if len(expected) == KEYED_DIGEST_LEN and expected[:1] == _KEYED:
+        return hmac.compare_digest(digest_secret(keyring, secret, salt), expected)
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_HASHING, verify_secret, secret, salt, expected)
+    return await loop.run_in_executor(_LEGACY, _scrypt_matches, secret, salt, expected)
+
+
+def scrypt_digest(secret: str, salt: bytes) -> bytes:
+    """How codes were stored before the keyed digest (kept to check those rows)."""
+    return hashlib.scrypt(
+        secret.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
+    )
+
+
+def _scrypt_matches(secret: str, salt: bytes, expected: bytes) -> bool:
+    return hmac.compare_digest(scrypt_digest(secret, salt), expected)

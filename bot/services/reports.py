@@ -139,10 +139,11 @@ class ReportService:
             raise DraftIncompleteError(draft.next_step())
         await self.ensure_allowed(pseudonym)
         await self._limits.check_submission(telegram_id, pseudonym)
-        # The slow hash runs before the transaction, so nobody waits on the database for it.
         code = await self._new_code() if draft.anonymity != "open" else None
         salt = codes.new_salt() if code else None
-        code_hash = await codes.hash_off_loop(code.secret, salt) if code and salt else None
+        code_hash = (
+            codes.digest_secret(self._keyring, code.secret, salt) if code and salt else None
+        )
         reporter = None if draft.anonymity == "anonymous" else pseudonym
         phone = (
             # Bound to the reporter: the blob cannot be moved onto another reporter's report.
@@ -244,8 +245,8 @@ class ReportService:
         report = await self._reports.get_by_locator(code.locator) if code else None
         secret = code.secret if code else "0" * 12
         salt = report.code_salt if report and report.code_salt else secrets.token_bytes(16)
-        expected = report.code_hash if report and report.code_hash else b"\0" * 32
-        ok = await codes.verify_off_loop(secret, salt, expected)
+        expected = report.code_hash if report and report.code_hash else codes.unknown_digest()
+        ok = await codes.verify_secret(self._keyring, secret, salt, expected)
         return report if ok and report is not None else None
 
     async def get(self, report_id: int) -> Report | None:

@@ -1,4 +1,4 @@
-"""Follow-up codes (bot/services/codes.py): shape, forgiving parsing and the slow hash."""
+"""Follow-up codes (bot/services/codes.py): shape, forgiving parsing and the keyed digest."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ import re
 
 import pytest
 
+from bot.crypto import Keyring
 from bot.services.codes import (
     ALPHABET,
+    KEYED_DIGEST_LEN,
     FollowUpCode,
-    hash_secret,
+    digest_secret,
     new_code,
     new_salt,
     parse_code,
+    scrypt_digest,
+    unknown_digest,
     verify_secret,
 )
 
@@ -151,25 +155,50 @@ def test_parse_rejects_what_cannot_be_a_code(text: str) -> None:
     assert parse_code(text) is None
 
 
-def test_hash_round_trip() -> None:
+async def test_digest_round_trip(keyring: Keyring) -> None:
     salt = new_salt()
-    digest = hash_secret(PARSED.secret, salt)
-    assert isinstance(digest, bytes) and len(digest) == 32
+    digest = digest_secret(keyring, PARSED.secret, salt)
+    assert isinstance(digest, bytes) and len(digest) == KEYED_DIGEST_LEN
     assert PARSED.secret.encode() not in digest
-    assert verify_secret(PARSED.secret, salt, digest)
-    assert hash_secret(PARSED.secret, salt) == digest  # deterministic for one salt
+    assert await verify_secret(keyring, PARSED.secret, salt, digest)
+    assert digest_secret(keyring, PARSED.secret, salt) == digest  # deterministic for one salt
 
 
-def test_wrong_secret_fails() -> None:
+async def test_wrong_secret_fails(keyring: Keyring) -> None:
     salt = new_salt()
-    digest = hash_secret(PARSED.secret, salt)
-    assert not verify_secret("3MXA9TRF2HWP", salt, digest)
-    assert not verify_secret("", salt, digest)
+    digest = digest_secret(keyring, PARSED.secret, salt)
+    assert not await verify_secret(keyring, "3MXA9TRF2HWP", salt, digest)
+    assert not await verify_secret(keyring, "", salt, digest)
 
 
-def test_wrong_salt_fails() -> None:
+async def test_wrong_salt_fails(keyring: Keyring) -> None:
     salt, other = new_salt(), new_salt()
     assert salt != other and len(salt) == 16
-    digest = hash_secret(PARSED.secret, salt)
-    assert hash_secret(PARSED.secret, other) != digest
-    assert not verify_secret(PARSED.secret, other, digest)
+    digest = digest_secret(keyring, PARSED.secret, salt)
+    assert digest_secret(keyring, PARSED.secret, other) != digest
+    assert not await verify_secret(keyring, PARSED.secret, other, digest)
+
+
+async def test_without_the_key_the_digest_cannot_be_checked(keyring: Keyring) -> None:
+    # A seized database holds the salt and the digest; without SECRET_KEY no guess can be
+    # tested against them, so the 60 bits need no key stretching on top.
+    salt = new_salt()
+    digest = digest_secret(keyring, PARSED.secret, salt)
+    other_key = Keyring(bytes(range(32)))
+    assert digest_secret(other_key, PARSED.secret, salt) != digest
+    assert not await verify_secret(other_key, PARSED.secret, salt, digest)
+
+
+async def test_nothing_matches_the_unknown_digest(keyring: Keyring) -> None:
+    salt = new_salt()
+    assert not await verify_secret(keyring, PARSED.secret, salt, unknown_digest())
+    assert not await verify_secret(keyring, "", salt, unknown_digest())
+
+
+async def test_a_code_stored_with_scrypt_still_opens_its_case(keyring: Keyring) -> None:
+    # Codes given out before the keyed digest were stored as 32 bytes of scrypt.
+    salt = new_salt()
+    legacy = scrypt_digest(PARSED.secret, salt)
+    assert len(legacy) == 32
+    assert await verify_secret(keyring, PARSED.secret, salt, legacy)
+    assert not await verify_secret(keyring, "3MXA9TRF2HWP", salt, legacy)

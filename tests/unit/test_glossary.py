@@ -141,6 +141,13 @@ def variant_pattern(variant: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + "".join(parts) + end)
 
 
+@cache
+def any_variant(variants: tuple[str, ...]) -> re.Pattern[str]:
+    if not variants:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(f"(?:{variant_pattern(v).pattern})" for v in variants))
+
+
 def words_of(msgstr: str) -> str:
     return TAG.sub(" ", PLACEHOLDER.sub(" ", msgstr))
 
@@ -157,12 +164,17 @@ def offences(
     found = []
     for locale, entries in catalogues.items():
         for entry in entries:
+            texts = [words_of(msgstr) for msgstr in entry.strings]
             for concept in concepts:
                 if excepted(exceptions, concept.name, entry.msgid):
                     continue
-                for variant in concept.avoid.get(locale, ()):
-                    for msgstr in entry.strings:
-                        if match := variant_pattern(variant).search(words_of(msgstr)):
+                variants = tuple(concept.avoid.get(locale, ()))
+                # One pass for all of a concept's variants first: most strings match none.
+                if not any(any_variant(variants).search(text) for text in texts):
+                    continue
+                for variant in variants:
+                    for text in texts:
+                        if match := variant_pattern(variant).search(text):
                             found.append(
                                 Offence(locale, concept.name, variant, entry.msgid, match[0])
                             )
