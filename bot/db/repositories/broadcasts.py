@@ -164,18 +164,20 @@ class BroadcastRepository:
             f"SELECT COUNT(*) AS n FROM reports r WHERE r.created_at >= ?{where}",
             (since, *params),
         )
-        # The status changes of the period first (report_status_history_status), then each
-        # case's region from reports_id_region: see 0010_indexes.sql.
-        resolved = await self._db.fetchone(
-            "SELECT COUNT(DISTINCT h.report_id) AS n FROM report_status_history h"
-            + (
-                " CROSS JOIN reports r INDEXED BY reports_id_region ON r.id = h.report_id"
-                if where
-                else ""
+        if regions is None:
+            # The period's status changes, from report_status_history_status (0010_indexes.sql).
+            resolved = await self._db.fetchone(
+                "SELECT COUNT(DISTINCT report_id) AS n FROM report_status_history"
+                " WHERE status = 'resolved' AND created_at >= ?",
+                (since,),
             )
-            + f" WHERE h.status = 'resolved' AND h.created_at >= ?{where}",
-            (since, *params),
-        )
+        else:
+            # Each resolution with its case's region beside it (0012_resolutions.sql).
+            resolved = await self._db.fetchone(
+                "SELECT COUNT(DISTINCT report_id) AS n FROM report_resolutions"
+                f" WHERE region IN ({', '.join('?' for _ in regions)}) AND at >= ?",
+                (*sorted(regions), since),
+            )
         return (
             int(received["n"]) if received else 0,
             int(resolved["n"]) if resolved else 0,
