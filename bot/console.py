@@ -170,6 +170,11 @@ STORAGE = {
         "bot was running. The bot stopped so as not to write into a file nobody reads. "
         "Restore the files, then start the bot again."
     ),
+    "busy": __(
+        "The database {path} is locked by another program (a second copy of the bot, a backup "
+        "tool or an open sqlite3 shell?) and stayed locked for more than 5 seconds. Close that "
+        "program, then start the bot again."
+    ),
 }
 SANDBOX_STARTED = __(
     "Adal is running as a sandbox: open {url} in a browser. There you can use the bot as two "

@@ -30,6 +30,9 @@ class StorageProblem(StrEnum):
     CANNOT_OPEN = "cannot_open"  # no such folder, or not a file
     CORRUPT = "corrupt"  # not a database, or a damaged one
     REPLACED = "replaced"  # the file or its WAL was removed or replaced under the process
+    # Another process (a second copy of the bot, a backup tool, an sqlite3 shell) kept the
+    # database locked for longer than BUSY_TIMEOUT_MS: nothing is wrong with the disk.
+    BUSY = "busy"
 
 
 _BY_NAME = {
@@ -39,6 +42,7 @@ _BY_NAME = {
     "SQLITE_CANTOPEN": StorageProblem.CANNOT_OPEN,
     "SQLITE_CORRUPT": StorageProblem.CORRUPT,
     "SQLITE_NOTADB": StorageProblem.CORRUPT,
+    "SQLITE_BUSY": StorageProblem.BUSY,
 }
 
 

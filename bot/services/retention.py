@@ -84,4 +84,6 @@ class Retention:
             # (secure_delete already zeroes freed space in the file).
             await self._db.checkpoint()
             log.info("retention: %d cases erased", erased)
+        # The quiet hour is also when SQLite's planner statistics are best refreshed.
+        await self._db.optimize()
         return erased

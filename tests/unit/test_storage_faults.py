@@ -58,7 +58,7 @@ def error_named(name: str) -> sqlite3.OperationalError:
         ("SQLITE_IOERR_WRITE", StorageProblem.IO),
         ("SQLITE_CANTOPEN", StorageProblem.CANNOT_OPEN),
         ("SQLITE_NOTADB", StorageProblem.CORRUPT),
-        ("SQLITE_BUSY", None),
+        ("SQLITE_BUSY", StorageProblem.BUSY),
         ("SQLITE_CONSTRAINT_UNIQUE", None),
     ],
 )
