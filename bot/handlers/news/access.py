@@ -27,14 +27,16 @@ class IsEditor(Filter):
         event: TelegramObject,
         news: NewsService,
         pseudonym: str | None,
-        state: FSMContext,
         bot: Bot,
         i18n: I18n,
         event_from_user: User | None = None,
+        state: FSMContext | None = None,
     ) -> bool | dict[str, Any]:
         role = await news.role(event_from_user.id if event_from_user else None, pseudonym)
         if not role:
             return False
+        if state is None:  # a press without a chat has no conversation: no desk either
+            return {"role": role}
         return {"role": role, "desk": Desk(role, news, state, bot, i18n)}
 
 
