@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.filters import Filter
+from aiogram.filters import CommandObject, Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
 from bot.replies import acknowledge
@@ -73,6 +73,13 @@ async def refuse_command(
         await message.reply(superadmins_command_refused(command, who))
     else:
         await message.reply(moderators_command_refused(command, who))
+
+
+async def not_a_moderator(
+    message: Message, moderation: ModerationService, pseudonym: str | None, command: CommandObject
+) -> None:
+    """The handler for moderators' commands from anyone else (the refusal routers')."""
+    await refuse_command(message, moderation, pseudonym, command.command, superadmins_only=False)
 
 
 async def refuse_press(

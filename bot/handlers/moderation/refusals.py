@@ -9,7 +9,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.handlers.moderation.access import refuse_command, refuse_press
+from bot.handlers.moderation.access import not_a_moderator, refuse_command, refuse_press
 from bot.services.moderation import ModerationService
 from bot.views.callbacks import PageAction, PageCallback, QueueCallback
 
@@ -39,12 +39,6 @@ def get_router() -> Router:
     # Data that parses as nothing of ours but claims to be a page of ours was forged.
     router.callback_query.register(page_button, F.data.startswith(PageCallback.__prefix__ + ":"))
     return router
-
-
-async def not_a_moderator(
-    message: Message, moderation: ModerationService, pseudonym: str | None, command: CommandObject
-) -> None:
-    await refuse_command(message, moderation, pseudonym, command.command, superadmins_only=False)
 
 
 async def not_a_superadmin(

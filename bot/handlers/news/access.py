@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram import Bot
 from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.news import NewsItem
+from bot.handlers.news.common import Desk
 from bot.replies import acknowledge
 from bot.services.news import EditorRole, NewsService, NotAnEditorError
 from bot.services.news_text import NewsInputError
@@ -15,17 +19,25 @@ from bot.views.news_editor import input_error_text, not_editor_text
 
 
 class IsEditor(Filter):
-    """Passes for active editors and superadmins and puts `role` into handler data."""
+    """Passes for active editors and superadmins and puts `role`, and the `desk` built around
+    it, into handler data."""
 
     async def __call__(
         self,
         event: TelegramObject,
         news: NewsService,
         pseudonym: str | None,
+        bot: Bot,
+        i18n: I18n,
         event_from_user: User | None = None,
+        state: FSMContext | None = None,
     ) -> bool | dict[str, Any]:
         role = await news.role(event_from_user.id if event_from_user else None, pseudonym)
-        return {"role": role} if role else False
+        if not role:
+            return False
+        if state is None:  # a press without a chat has no conversation: no desk either
+            return {"role": role}
+        return {"role": role, "desk": Desk(role, news, state, bot, i18n)}
 
 
 async def refuse(event: Message | CallbackQuery) -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from bot.handlers.news.access import (
@@ -20,7 +19,7 @@ from bot.handlers.news.access import (
     editable_item,
     tell,
 )
-from bot.handlers.news.common import answer_below, edit_shown
+from bot.handlers.news.common import Desk, answer_below, edit_shown
 from bot.handlers.news.compose import Compose, ask_next
 from bot.replies import acknowledge
 from bot.services.news import EditorRole, NewsService
@@ -56,20 +55,14 @@ def get_router() -> Router:
     return router
 
 
-async def publish(
-    query: CallbackQuery,
-    callback_data: NewsCallback,
-    role: EditorRole,
-    news: NewsService,
-    state: FSMContext,
-) -> None:
+async def publish(query: CallbackQuery, callback_data: NewsCallback, desk: Desk) -> None:
     message_id = query.message.message_id if query.message else None
     try:
-        await news.publish(role, callback_data.id, message_id)
+        await desk.news.publish(desk.role, callback_data.id, message_id)
     except REFUSALS as exc:
         await answer_refusal(query, exc)
         return
-    await state.clear()
+    await desk.state.clear()
     await edit_shown(query, publishing_text())  # the outbox edits it into the progress
 
 
@@ -85,21 +78,15 @@ def _choices(now: datetime, settings: Settings) -> list[tuple[str, datetime]]:
 
 
 async def ask_when(
-    query: CallbackQuery,
-    callback_data: NewsCallback,
-    role: EditorRole,
-    news: NewsService,
-    state: FSMContext,
-    settings: Settings,
-    i18n: I18n,
+    query: CallbackQuery, callback_data: NewsCallback, desk: Desk, settings: Settings
 ) -> None:
-    item = await authorised_item(query, news, role, callback_data.id)
+    item = await authorised_item(query, desk.news, desk.role, callback_data.id)
     if item is None:
         return
-    await state.set_state(Compose.schedule)
-    await state.update_data(item=callback_data.id)
+    await desk.state.set_state(Compose.schedule)
+    await desk.state.update_data(item=callback_data.id)
     choices = _choices(datetime.now(ZoneInfo(settings.timezone)), settings)
-    markup = schedule_keyboard(callback_data.id, choices, i18n.current_locale)
+    markup = schedule_keyboard(callback_data.id, choices, desk.i18n.current_locale)
     await answer_below(query, schedule_prompt(), markup)
 
 
@@ -116,24 +103,18 @@ def parse_when(text: str, tz: str) -> datetime | None:
 
 
 async def _schedule(
-    event: Message | CallbackQuery,
-    item_id: int,
-    when: datetime | None,
-    role: EditorRole,
-    news: NewsService,
-    state: FSMContext,
-    i18n: I18n,
+    event: Message | CallbackQuery, item_id: int, when: datetime | None, desk: Desk
 ) -> None:
     if when is None:
         await tell(event, "when")
         return
     try:
-        await news.schedule(role, item_id, when)
+        await desk.news.schedule(desk.role, item_id, when)
     except REFUSALS as exc:
         await answer_refusal(event, exc)
         return
-    await state.clear()
-    text = scheduled_text(when, i18n.current_locale)
+    await desk.state.clear()
+    text = scheduled_text(when, desk.i18n.current_locale)
     if isinstance(event, CallbackQuery):
         await edit_shown(event, text)
     else:
@@ -141,13 +122,7 @@ async def _schedule(
 
 
 async def schedule_chosen(
-    query: CallbackQuery,
-    callback_data: NewsCallback,
-    role: EditorRole,
-    news: NewsService,
-    state: FSMContext,
-    settings: Settings,
-    i18n: I18n,
+    query: CallbackQuery, callback_data: NewsCallback, desk: Desk, settings: Settings
 ) -> None:
     try:
         when = datetime.strptime(callback_data.v, "%Y%m%d%H%M").replace(
@@ -155,20 +130,13 @@ async def schedule_chosen(
         )
     except ValueError:
         when = None
-    await _schedule(query, callback_data.id, when, role, news, state, i18n)
+    await _schedule(query, callback_data.id, when, desk)
 
 
-async def schedule_typed(
-    message: Message,
-    role: EditorRole,
-    news: NewsService,
-    state: FSMContext,
-    settings: Settings,
-    i18n: I18n,
-) -> None:
-    item_id = int((await state.get_data()).get("item", 0))
+async def schedule_typed(message: Message, desk: Desk, settings: Settings) -> None:
+    item_id = int((await desk.state.get_data()).get("item", 0))
     when = parse_when(message.text or "", settings.timezone)
-    await _schedule(message, item_id, when, role, news, state, i18n)
+    await _schedule(message, item_id, when, desk)
 
 
 async def change(
@@ -179,17 +147,9 @@ async def change(
         await answer_below(query, fields_text(), fields_keyboard(item.id))
 
 
-async def field(
-    query: CallbackQuery,
-    callback_data: NewsCallback,
-    role: EditorRole,
-    news: NewsService,
-    state: FSMContext,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
+async def field(query: CallbackQuery, callback_data: NewsCallback, desk: Desk) -> None:
     name = callback_data.v
-    item = await authorised_item(query, news, role, callback_data.id)
+    item = await authorised_item(query, desk.news, desk.role, callback_data.id)
     if item is None:
         return
     if name not in dict(FIELDS) or item.status not in ("draft", "scheduled"):
@@ -198,17 +158,17 @@ async def field(
     await acknowledge(query)
     if query.message is None:
         return
-    await state.update_data(item=item.id, steps=[name])
-    locale = i18n.current_locale
+    await desk.state.update_data(item=item.id, steps=[name])
+    locale = desk.i18n.current_locale
     if name == "regions":
         mask = to_mask(item.regions, REGION_CODES)
-        markup = regions_keyboard(mask, role.regions, locale, item.id)
+        markup = regions_keyboard(mask, desk.role.regions, locale, item.id)
         await query.message.answer(fields_text(), reply_markup=markup)  # type: ignore[arg-type]
     elif name == "topic":
         markup = topic_keyboard(0, locale, item.id)
         await query.message.answer(topic_text(), reply_markup=markup)  # type: ignore[arg-type]
     else:
-        await ask_next(query.message, state, news, role, bot, i18n)  # type: ignore[arg-type]
+        await ask_next(query.message, desk)  # type: ignore[arg-type]
 
 
 async def keep(query: CallbackQuery, state: FSMContext) -> None:
@@ -216,18 +176,10 @@ async def keep(query: CallbackQuery, state: FSMContext) -> None:
     await edit_shown(query, kept_text())
 
 
-async def preview(
-    query: CallbackQuery,
-    callback_data: NewsCallback,
-    role: EditorRole,
-    news: NewsService,
-    state: FSMContext,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
+async def preview(query: CallbackQuery, callback_data: NewsCallback, desk: Desk) -> None:
     """Open an item: a feed's draft asks for the missing language first ("Translate and
     publish"), a complete one shows the preview and its buttons."""
-    item = await editable_item(query, news, role, callback_data.id)
+    item = await editable_item(query, desk.news, desk.role, callback_data.id)
     if item is None:
         return
     await acknowledge(query)
@@ -238,6 +190,6 @@ async def preview(
         for name in (f"title_{language}", f"body_{language}")
         if not getattr(item, name)
     ]
-    await state.update_data(item=item.id, steps=steps)
+    await desk.state.update_data(item=item.id, steps=steps)
     if query.message is not None:
-        await ask_next(query.message, state, news, role, bot, i18n)  # type: ignore[arg-type]
+        await ask_next(query.message, desk)  # type: ignore[arg-type]

@@ -13,8 +13,9 @@ from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.news import NewsItem
 from bot.handlers.news.access import REFUSALS, IsEditor, answer_refusal, refuse, tell
+from bot.handlers.news.common import Desk
 from bot.replies import acknowledge
-from bot.services.news import EditorRole, NewsService
+from bot.services.news import EditorRole
 from bot.views.callbacks import NewsAction, NewsCallback
 from bot.views.news import item_message
 from bot.views.news_editor import (
@@ -108,75 +109,50 @@ async def all_regions(
     await _redraw(query, None, markup)
 
 
-async def regions_done(
-    query: CallbackQuery,
-    callback_data: NewsCallback,
-    role: EditorRole,
-    news: NewsService,
-    state: FSMContext,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
+async def regions_done(query: CallbackQuery, callback_data: NewsCallback, desk: Desk) -> None:
     regions = from_mask(callback_data.r, REGION_CODES)
     if regions is not None and not regions:
         await tell(query, "regions")
         return
-    if not role.covers(regions):
+    if not desk.role.covers(regions):
         await refuse(query)
         return
     if callback_data.id:  # changing the regions of an existing item
         value = "*" if regions is None else ",".join(sorted(regions))
-        await _store(query, callback_data.id, "regions", value, role, news, state, bot, i18n)
+        await _store(query, callback_data.id, "regions", value, desk)
         return
-    markup = topic_keyboard(callback_data.r, i18n.current_locale)
+    markup = topic_keyboard(callback_data.r, desk.i18n.current_locale)
     await _redraw(query, topic_text(), markup)
 
 
-async def topic_chosen(
-    query: CallbackQuery,
-    callback_data: NewsCallback,
-    role: EditorRole,
-    news: NewsService,
-    state: FSMContext,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
+async def topic_chosen(query: CallbackQuery, callback_data: NewsCallback, desk: Desk) -> None:
     if callback_data.id:
-        await _store(
-            query, callback_data.id, "topic", callback_data.v, role, news, state, bot, i18n
-        )
+        await _store(query, callback_data.id, "topic", callback_data.v, desk)
         return
     try:
-        item_id = await news.create(
-            role, from_mask(callback_data.r, REGION_CODES), callback_data.v
+        item_id = await desk.news.create(
+            desk.role, from_mask(callback_data.r, REGION_CODES), callback_data.v
         )
     except REFUSALS as exc:
         await answer_refusal(query, exc)
         return
     await acknowledge(query)
-    await state.update_data(item=item_id, steps=list(STEPS))
+    await desk.state.update_data(item=item_id, steps=list(STEPS))
     if query.message is not None:
-        await ask_next(query.message, state, news, role, bot, i18n)
+        await ask_next(query.message, desk)
 
 
-async def ask_next(
-    message: Message,
-    state: FSMContext,
-    news: NewsService,
-    role: EditorRole,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
+async def ask_next(message: Message, desk: Desk) -> None:
     """Ask for the next field of the steps in the FSM data; after the last, the preview."""
-    data = await state.get_data()
+    data = await desk.state.get_data()
     steps: list[str] = list(data.get("steps", []))
     item_id = int(data.get("item", 0))
     if not steps:
-        await state.set_state(None)
-        await show_preview(bot, message.chat.id, news, role, item_id, i18n)
+        await desk.state.set_state(None)
+        await show_preview(desk, message.chat.id, item_id)
         return
     step = steps[0]
-    await state.set_state(getattr(Compose, step))
+    await desk.state.set_state(getattr(Compose, step))
     prompts = {
         "title_kk": lambda: title_prompt("kk"),
         "title_ru": lambda: title_prompt("ru"),
@@ -188,35 +164,21 @@ async def ask_next(
     await message.answer(prompts[step](), reply_markup=skip_keyboard(item_id, step))
 
 
-async def typed(
-    message: Message,
-    state: FSMContext,
-    role: EditorRole,
-    news: NewsService,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
-    step = (await state.get_state() or "").split(":")[-1]
+async def typed(message: Message, desk: Desk) -> None:
+    step = (await desk.state.get_state() or "").split(":")[-1]
     text = message.text or ""
     if step.startswith("body") and _formatted(message):
         text = message.html_text  # Telegram's own formatting, already valid HTML
-    await _store(message, None, step, text, role, news, state, bot, i18n)
+    await _store(message, None, step, text, desk)
 
 
 def _formatted(message: Message) -> bool:
     return any(entity.type not in ("url", "bot_command") for entity in message.entities or [])
 
 
-async def photo_sent(
-    message: Message,
-    state: FSMContext,
-    role: EditorRole,
-    news: NewsService,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
+async def photo_sent(message: Message, desk: Desk) -> None:
     assert message.photo
-    await _store(message, None, "photo", message.photo[-1].file_id, role, news, state, bot, i18n)
+    await _store(message, None, "photo", message.photo[-1].file_id, desk)
 
 
 async def not_text(message: Message) -> None:
@@ -227,22 +189,14 @@ async def not_photo(message: Message) -> None:
     await tell(message, "not_photo")
 
 
-async def skip(
-    query: CallbackQuery,
-    callback_data: NewsCallback,
-    state: FSMContext,
-    role: EditorRole,
-    news: NewsService,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
-    data = await state.get_data()
+async def skip(query: CallbackQuery, callback_data: NewsCallback, desk: Desk) -> None:
+    data = await desk.state.get_data()
     field = callback_data.v
-    current = (await state.get_state() or "").split(":")[-1]
+    current = (await desk.state.get_state() or "").split(":")[-1]
     if int(data.get("item", 0)) != callback_data.id or current != field:
         await acknowledge(query)  # an old prompt's button: the flow has moved on
         return
-    await _store(query, callback_data.id, field, None, role, news, state, bot, i18n)
+    await _store(query, callback_data.id, field, None, desk)
 
 
 async def _store(
@@ -250,21 +204,17 @@ async def _store(
     item_id: int | None,
     field: str,
     value: str | None,
-    role: EditorRole,
-    news: NewsService,
-    state: FSMContext,
-    bot: Bot,
-    i18n: I18n,
+    desk: Desk,
 ) -> None:
     """Check and save one field, then go on: the next step, or the preview."""
-    data = await state.get_data()
+    data = await desk.state.get_data()
     item_id = item_id or int(data.get("item", 0))
     fields = [field]
     if field.startswith("title") and value is None:  # no version in this language at all
         fields.append(field.replace("title", "body"))
     try:
         for name in fields:
-            item = await news.set_field(role, item_id, name, value)
+            item = await desk.news.set_field(desk.role, item_id, name, value)
     except REFUSALS as exc:
         await answer_refusal(event, exc)
         return
@@ -275,22 +225,21 @@ async def _store(
         for half in (f"title_{language}", f"body_{language}"):
             if not getattr(item, half) and half not in steps:
                 steps.insert(0, half)
-    await state.update_data(item=item_id, steps=steps)
+    await desk.state.update_data(item=item_id, steps=steps)
     message = event.message if isinstance(event, CallbackQuery) else event
     if isinstance(event, CallbackQuery):
         await acknowledge(event)
     if message is not None:
-        await ask_next(message, state, news, role, bot, i18n)  # type: ignore[arg-type]
+        await ask_next(message, desk)  # type: ignore[arg-type]
 
 
-async def show_preview(
-    bot: Bot, chat_id: int, news: NewsService, role: EditorRole, item_id: int, i18n: I18n
-) -> None:
+async def show_preview(desk: Desk, chat_id: int, item_id: int) -> None:
     """The item as a Kazakh and as a Russian reader gets it, then the buttons."""
-    item = await news.item(role, item_id)
+    item = await desk.news.item(desk.role, item_id)
     for reader in ("kk", "ru"):
-        await send_item(bot, chat_id, item, reader, i18n)
-    await bot.send_message(chat_id, preview_control_text(), reply_markup=preview_keyboard(item.id))
+        await send_item(desk.bot, chat_id, item, reader, desk.i18n)
+    markup = preview_keyboard(item.id)
+    await desk.bot.send_message(chat_id, preview_control_text(), reply_markup=markup)
 
 
 async def send_item(bot: Bot, chat_id: int, item: NewsItem, reader: str, i18n: I18n) -> None:

@@ -3,10 +3,13 @@ only. One message is edited in place through the steps; the choices ride in the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.users import UserRecord
@@ -118,51 +121,81 @@ def _toggle(mask: int, index: str, size: int) -> int | None:
     return bit if mask == ALL else mask ^ bit
 
 
-async def toggle_region(query: CallbackQuery, callback_data: SubCallback, i18n: I18n) -> None:
-    mask = _toggle(callback_data.r, callback_data.v, len(REGION_CODES))
+@dataclass(frozen=True)
+class _Choice:
+    """A screen where several of a list are chosen: its mask rides in `field` of the buttons."""
+
+    field: str
+    keys: tuple[str, ...]
+    text: Callable[[], str]
+    keyboard: Callable[[SubCallback, str], InlineKeyboardMarkup]
+
+
+REGIONS = _Choice("r", REGION_CODES, regions_text, regions_keyboard)
+TOPICS = _Choice("t", TOPIC_KEYS, topics_text, topics_keyboard)
+
+
+async def _show(query: CallbackQuery, data: SubCallback, i18n: I18n, choice: _Choice) -> None:
+    await edit_shown(query, choice.text(), choice.keyboard(data, i18n.current_locale))
+
+
+async def _toggle_one(
+    query: CallbackQuery, callback_data: SubCallback, i18n: I18n, choice: _Choice
+) -> None:
+    mask = _toggle(getattr(callback_data, choice.field), callback_data.v, len(choice.keys))
     if mask is None:
         await acknowledge(query, button_expired_text(), alert=True)
         return
-    data = callback_data.model_copy(update={"r": mask})
-    await edit_shown(query, regions_text(), regions_keyboard(data, i18n.current_locale))
+    await _show(query, callback_data.model_copy(update={choice.field: mask}), i18n, choice)
+
+
+async def _toggle_all(
+    query: CallbackQuery, callback_data: SubCallback, i18n: I18n, choice: _Choice
+) -> None:
+    mask = 0 if getattr(callback_data, choice.field) == ALL else ALL
+    await _show(query, callback_data.model_copy(update={choice.field: mask}), i18n, choice)
+
+
+async def _none_chosen(query: CallbackQuery, callback_data: SubCallback, choice: _Choice) -> bool:
+    """«Next» with nothing chosen: asked to choose one (then True)."""
+    mask = getattr(callback_data, choice.field)
+    if from_mask(mask, choice.keys) or mask == ALL:
+        return False
+    await acknowledge(query, choose_one_text(), alert=True)
+    return True
+
+
+async def toggle_region(query: CallbackQuery, callback_data: SubCallback, i18n: I18n) -> None:
+    await _toggle_one(query, callback_data, i18n, REGIONS)
 
 
 async def all_regions(query: CallbackQuery, callback_data: SubCallback, i18n: I18n) -> None:
-    data = callback_data.model_copy(update={"r": 0 if callback_data.r == ALL else ALL})
-    await edit_shown(query, regions_text(), regions_keyboard(data, i18n.current_locale))
+    await _toggle_all(query, callback_data, i18n, REGIONS)
 
 
 async def regions_done(
     query: CallbackQuery, callback_data: SubCallback, i18n: I18n, **deps: object
 ) -> None:
-    if not from_mask(callback_data.r, REGION_CODES) and callback_data.r != ALL:
-        await acknowledge(query, choose_one_text(), alert=True)
+    if await _none_chosen(query, callback_data, REGIONS):
         return
     if callback_data.one:
         await _save(query, callback_data, i18n, **deps)
         return
-    await edit_shown(query, topics_text(), topics_keyboard(callback_data, i18n.current_locale))
+    await _show(query, callback_data, i18n, TOPICS)
 
 
 async def toggle_topic(query: CallbackQuery, callback_data: SubCallback, i18n: I18n) -> None:
-    mask = _toggle(callback_data.t, callback_data.v, len(TOPIC_KEYS))
-    if mask is None:
-        await acknowledge(query, button_expired_text(), alert=True)
-        return
-    data = callback_data.model_copy(update={"t": mask})
-    await edit_shown(query, topics_text(), topics_keyboard(data, i18n.current_locale))
+    await _toggle_one(query, callback_data, i18n, TOPICS)
 
 
 async def all_topics(query: CallbackQuery, callback_data: SubCallback, i18n: I18n) -> None:
-    data = callback_data.model_copy(update={"t": 0 if callback_data.t == ALL else ALL})
-    await edit_shown(query, topics_text(), topics_keyboard(data, i18n.current_locale))
+    await _toggle_all(query, callback_data, i18n, TOPICS)
 
 
 async def topics_done(
     query: CallbackQuery, callback_data: SubCallback, i18n: I18n, **deps: object
 ) -> None:
-    if not from_mask(callback_data.t, TOPIC_KEYS) and callback_data.t != ALL:
-        await acknowledge(query, choose_one_text(), alert=True)
+    if await _none_chosen(query, callback_data, TOPICS):
         return
     if callback_data.one:
         await _save(query, callback_data, i18n, **deps)

@@ -24,9 +24,11 @@ from bot.handlers.volunteers.access import moderator_or_refuse, polite_no
 from bot.handlers.volunteers.states import TaskWizard
 from bot.handlers.volunteers.wizard import (
     ASK,
+    choosable_regions,
     moderator_or_stop,
     next_step,
     publish_draft,
+    start_wizard,
     stop_wizard,
     take_chosen,
     take_typed,
@@ -35,7 +37,7 @@ from bot.handlers.volunteers.wizard import (
 from bot.replies import acknowledge
 from bot.services.dates import from_db, to_db
 from bot.services.moderation import ModerationService, NotAllowedError
-from bot.services.regions import all_regions, get_region
+from bot.services.regions import get_region
 from bot.services.volunteers.errors import TrainingNeededError, VolunteerActionError
 from bot.services.volunteers.inputs import (
     InputError,
@@ -98,9 +100,7 @@ def get_router() -> Router:
 
 
 async def start_command(message: Message, state: FSMContext) -> None:
-    await state.set_state(TaskWizard.title)
-    await state.set_data({})
-    await message.answer(title_prompt(None), reply_markup=ASK)
+    await start_wizard(message, state, TaskWizard.title, title_prompt(None))
 
 
 async def start_from_case(
@@ -109,16 +109,14 @@ async def start_from_case(
     """The case card's «🗂 Make a volunteer task» (authorised by the card's middleware).
     Only the case's id, region and area travel; the area suggests the kind of work."""
     await acknowledge(query)
-    await state.set_state(TaskWizard.title)
-    await state.set_data(
-        {
-            "tw_case": report.id,
-            "tw_region": report.region,
-            "tw_suggest": AREA_SKILLS.get(report.area),
-            "tw_case_number": report.case_number,
-        }
-    )
-    await query.message.answer(title_prompt(report.case_number), reply_markup=ASK)
+    data = {
+        "tw_case": report.id,
+        "tw_region": report.region,
+        "tw_suggest": AREA_SKILLS.get(report.area),
+        "tw_case_number": report.case_number,
+    }
+    prompt = title_prompt(report.case_number)
+    await start_wizard(query.message, state, TaskWizard.title, prompt, data)
 
 
 async def type_title(message: Message, state: FSMContext) -> None:
@@ -141,7 +139,7 @@ async def type_instructions(
     if moderator is None:
         return
     data = await state.get_data()
-    regions = sorted(moderator.regions) if moderator.regions else [r.code for r in all_regions()]
+    regions = choosable_regions(moderator)
     if not data.get("tw_region") and len(regions) == 1:
         await state.update_data(tw_region=regions[0])
         data["tw_region"] = regions[0]
@@ -248,17 +246,13 @@ async def publish(
     vol_tasks: TaskService,
     pseudonym: str | None,
 ) -> None:
-    moderator = await moderator_or_refuse(query, moderation, pseudonym, "task_new")
-    if moderator is None:
-        return
-
-    async def create() -> str:
+    async def create(moderator: Moderator) -> str:
         task, told = await vol_tasks.create(
             moderator, _draft(await state.get_data()), publish=True
         )
         return published_reply(task.id, told)
 
-    await publish_draft(query, state, create)
+    await publish_draft(query, state, moderation, pseudonym, "task_new", create)
 
 
 async def ask_assignee(query: CallbackQuery, state: FSMContext) -> None:

@@ -12,15 +12,17 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
+from bot.db.repositories.moderators import Moderator
 from bot.handlers.moderation.access import IsModerator
 from bot.handlers.report.flow import TYPED
 from bot.handlers.volunteers.access import moderator_or_refuse, polite_no
 from bot.handlers.volunteers.states import TrainingWizard
 from bot.handlers.volunteers.wizard import (
-    ASK,
+    choosable_regions,
     moderator_or_stop,
     next_step,
     publish_draft,
+    start_wizard,
     stop_wizard,
     take_chosen,
     take_typed,
@@ -28,7 +30,7 @@ from bot.handlers.volunteers.wizard import (
 from bot.replies import acknowledge
 from bot.services.dates import from_db, to_db
 from bot.services.moderation import ModerationService
-from bot.services.regions import all_regions, get_region
+from bot.services.regions import get_region
 from bot.services.volunteers.inputs import (
     check_line,
     check_text,
@@ -93,9 +95,7 @@ def get_router() -> Router:
 
 
 async def start(message: Message, state: FSMContext) -> None:
-    await state.set_state(TrainingWizard.title_kk)
-    await state.set_data({})
-    await message.answer(title_kk_prompt(), reply_markup=ASK)
+    await start_wizard(message, state, TrainingWizard.title_kk, title_kk_prompt())
 
 
 # The four texts: (state, data key, limit, one line?, next state, next prompt)
@@ -184,7 +184,7 @@ async def type_place(
         await state.update_data(tr_region=only)
         await next_step(message, state, TrainingWizard.capacity, capacity_prompt())
         return
-    regions = sorted(moderator.regions) if moderator.regions else [r.code for r in all_regions()]
+    regions = choosable_regions(moderator)
     markup = region_keyboard(regions, moderator.regions is None, i18n.current_locale)
     await next_step(message, state, TrainingWizard.region, region_prompt(), markup)
 
@@ -264,11 +264,7 @@ async def publish(
     trainings: TrainingService,
     pseudonym: str | None,
 ) -> None:
-    moderator = await moderator_or_refuse(query, moderation, pseudonym, "training_new")
-    if moderator is None:
-        return
-
-    async def create() -> str:
+    async def create(moderator: Moderator) -> str:
         data = _draft(await state.get_data())
         training, told = await trainings.create(
             moderator,
@@ -287,7 +283,7 @@ async def publish(
         )
         return created_reply(training.id, told)
 
-    await publish_draft(query, state, create)
+    await publish_draft(query, state, moderation, pseudonym, "training_new", create)
 
 
 async def stop(query: CallbackQuery, state: FSMContext) -> None:

@@ -6,10 +6,10 @@ Included after every volunteering router that serves moderators."""
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery
 
-from bot.handlers.moderation.access import FORGED, refuse_command, refuse_press
+from bot.handlers.moderation.access import FORGED, not_a_moderator, refuse_press
 from bot.replies import acknowledge
 from bot.services.moderation import ModerationService
 from bot.views.callbacks import TaskModCallback, TrainingModCallback, VolModCallback
@@ -20,18 +20,12 @@ MODERATOR_COMMANDS = ("volunteers", "task_new", "task", "training_new", "trainin
 
 def get_router() -> Router:
     router = Router(name="volunteers-refusals")
-    router.message.register(not_allowed, Command(*MODERATOR_COMMANDS))
+    router.message.register(not_a_moderator, Command(*MODERATOR_COMMANDS))
     for factory in (VolModCallback, TaskModCallback, TrainingModCallback):
         router.callback_query.register(expired, factory.filter())
         # Data that does not even parse was forged: refused and audited.
         router.callback_query.register(forged, F.data.startswith(factory.__prefix__ + ":"))
     return router
-
-
-async def not_allowed(
-    message: Message, moderation: ModerationService, pseudonym: str | None, command: CommandObject
-) -> None:
-    await refuse_command(message, moderation, pseudonym, command.command, superadmins_only=False)
 
 
 async def forged(

@@ -16,6 +16,7 @@ from bot.db.repositories.volunteers import Volunteer
 from bot.handlers.volunteers.access import moderator_or_refuse, polite_no
 from bot.replies import acknowledge
 from bot.services.moderation import ModerationService, NotAllowedError
+from bot.services.regions import all_regions
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.inputs import InputError, parse_ref
 from bot.services.volunteers.people import VolunteerService
@@ -25,6 +26,21 @@ T = TypeVar("T")
 
 # ForceReply, so that answers reach the bot in the moderators' group even with privacy mode on.
 ASK = ForceReply(selective=True)
+
+
+async def start_wizard(
+    message: Message, state: FSMContext, first: State, text: str, data: dict | None = None
+) -> None:
+    """A wizard begins: its first step, its data (nothing, or what a card hands over), the
+    first question."""
+    await state.set_state(first)
+    await state.set_data(data or {})
+    await message.answer(text, reply_markup=ASK)
+
+
+def choosable_regions(moderator: Moderator) -> list[str]:
+    """The region codes a moderator may pick from: theirs, or all of them."""
+    return sorted(moderator.regions) if moderator.regions else [r.code for r in all_regions()]
 
 
 async def next_step(
@@ -125,12 +141,21 @@ async def take_chosen(query: CallbackQuery, state: FSMContext, key: str, value: 
 
 
 async def publish_draft(
-    query: CallbackQuery, state: FSMContext, create: Callable[[], Awaitable[str]]
+    query: CallbackQuery,
+    state: FSMContext,
+    moderation: ModerationService,
+    pseudonym: str | None,
+    action: str,
+    create: Callable[[Moderator], Awaitable[str]],
 ) -> None:
-    """A wizard's «Publish»: `create` makes what was drafted and returns the reply. A refusal
-    or an unusable draft is said in an alert and the wizard stays where it is."""
+    """A wizard's «Publish»: the moderator is checked again (`action` names it for the audit),
+    then `create` makes what was drafted and returns the reply. A refusal or an unusable draft
+    is said in an alert and the wizard stays where it is."""
+    moderator = await moderator_or_refuse(query, moderation, pseudonym, action)
+    if moderator is None:
+        return
     try:
-        done = await create()
+        done = await create(moderator)
     except NotAllowedError:
         await polite_no(query)
         return
