@@ -3,12 +3,60 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from gettext import GNUTranslations
 
-from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import lazy_gettext as __
 from babel.support import LazyProxy
 
-from bot.i18n import DOMAIN, LOCALES_DIR, in_both_languages
+from bot.i18n import DOMAIN, LOCALES_DIR
+from bot.services.locales import SUPPORTED_LOCALES
+
+# The terminal's texts are read from the bot's catalogues with the standard library's gettext,
+# not aiogram's I18n: importing aiogram takes about 4 s on a small machine, and `migrate`,
+# `keygen`, `backup` and `restore` need nothing else from it.
+_locale: ContextVar[str | None] = ContextVar("console_locale", default=None)
+
+
+def __(msgid: str) -> LazyProxy:
+    """A lazy text: the msgid (English) until `say` or `both` renders it in a language."""
+    return LazyProxy(_gettext, msgid, enable_cache=False)
+
+
+def _gettext(msgid: str) -> str:
+    code = _locale.get()
+    return msgid if code is None else _catalogue(code).gettext(msgid)
+
+
+@cache
+def _catalogue(code: str) -> GNUTranslations:
+    path = LOCALES_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        with path.open("rb") as compiled:
+            return GNUTranslations(compiled)
+    except FileNotFoundError:
+        raise RuntimeError(f"{path} is missing: setup has not compiled the catalogues") from None
+
+
+@contextmanager
+def _speaking(code: str) -> Iterator[None]:
+    token = _locale.set(code)
+    try:
+        yield
+    finally:
+        _locale.reset(token)
+
+
+def in_languages(text: LazyProxy, **values: object) -> list[str]:
+    """The text in every language the bot speaks, Kazakh first."""
+    parts = []
+    for code in SUPPORTED_LOCALES:
+        with _speaking(code):
+            parts.append(str(text).format(**values))
+    return parts
+
 
 NO_TOKEN = __(
     "BOT_TOKEN is not set. Get a token from @BotFather in Telegram (send him /newbot), "
@@ -206,21 +254,15 @@ SANDBOX_HELP_RESET = __("forget everything the sandbox kept and start over")
 SANDBOX_HELP_DATA = __("where the sandbox keeps its database and chats (default data/sandbox)")
 
 
-def _console_i18n() -> I18n:
-    return I18n(path=LOCALES_DIR, default_locale="kk", domain=DOMAIN)
-
-
 def say_bad_setting(field: str, fallback: str) -> None:
     """One line per bad setting, in both languages, naming it and what it expects."""
     hint = SETTING_HINTS.get(field)
     try:
-        i18n = _console_i18n()
         parts = []
-        with i18n.context():
-            for code in ("kk", "ru"):
-                with i18n.use_locale(code):
-                    detail = str(hint) if hint is not None else fallback
-                    parts.append(str(BAD_SETTING).format(name=field.upper(), detail=detail))
+        for code in SUPPORTED_LOCALES:
+            with _speaking(code):
+                detail = str(hint) if hint is not None else fallback
+                parts.append(str(BAD_SETTING).format(name=field.upper(), detail=detail))
         message = " / ".join(parts)
     except RuntimeError:  # catalogues not compiled yet
         message = f"{field.upper()}: {fallback}"
@@ -238,7 +280,7 @@ def say(
     """Print both translations; without compiled catalogues gettext falls back to the msgid."""
     try:
         separator = " / " if one_line else "\n"
-        message = in_both_languages(_console_i18n(), text, separator, **values)
+        message = separator.join(in_languages(text, **values))
     except RuntimeError:  # a .po without its .mo: setup has not run
         message = text._args[0].format(**values)
     print(prefix + message, file=sys.stderr if error else sys.stdout, flush=True)
@@ -247,6 +289,6 @@ def say(
 def both(text: LazyProxy, **values: object) -> str:
     """Both translations on one line (for --help); the English original before setup."""
     try:
-        return in_both_languages(_console_i18n(), text, " / ", **values)
+        return " / ".join(in_languages(text, **values))
     except RuntimeError:
         return text._args[0].format(**values)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from aiogram.utils.i18n import I18n
-from babel.support import LazyProxy
+from typing import TYPE_CHECKING
 
 from bot.services.locales import SUPPORTED_LOCALES
+
+if TYPE_CHECKING:  # importing aiogram costs seconds; the console needs only the paths below
+    from aiogram.utils.i18n import I18n
+    from babel.support import LazyProxy
 
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 DOMAIN = "messages"
@@ -25,6 +27,8 @@ def create_i18n(default_locale: str = "kk", path: Path = LOCALES_DIR) -> I18n:
     ]
     if missing:
         raise CataloguesNotCompiledError(", ".join(missing))
+    from aiogram.utils.i18n import I18n
+
     return I18n(path=path, default_locale=default_locale, domain=DOMAIN)
 
 
