@@ -8,22 +8,25 @@ import shutil
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import hypothesis
 import pytest
-from aiogram import Dispatcher, Router
-from aiogram.methods import EditMessageText, SendMessage
-from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.migrations import apply_migrations
-from bot.factory import create_dispatcher
-from bot.handlers import get_routers
 from bot.i18n import create_i18n
-from tests.fake_session import FakeBot, FakeSession
+
+# aiogram is imported where a fixture needs it, not here: with pytest-xdist the controlling
+# process loads this file too, but runs no test, and importing aiogram costs it 4 s before
+# the workers can start.
+if TYPE_CHECKING:
+    from aiogram import Dispatcher, Router
+    from aiogram.utils.i18n import I18n
+
+    from tests.fake_session import FakeBot, FakeSession
 
 TEST_SECRET = "11" * 32
 CLOCK_START = datetime(2026, 11, 23, 14, 37, 12, tzinfo=UTC)
@@ -170,6 +173,8 @@ def settings(db_path: Path) -> Settings:
 
 @pytest.fixture
 def bot() -> FakeBot:
+    from tests.fake_session import FakeBot
+
     return FakeBot()
 
 
@@ -183,6 +188,8 @@ def router_tree() -> list[Router]:
     """The app's routers, built once: building them costs tens of milliseconds (aiogram inspects
     the signature of every handler and filter), which over a thousand tests is most of the
     suite's time. Routers hold no state of their own; services come with each dispatcher."""
+    from bot.handlers import get_routers
+
     return get_routers()
 
 
@@ -203,6 +210,8 @@ def dp(
     delivered: list[tuple[str, dict[str, Any]]],
 ) -> Dispatcher:
     """The app's dispatcher; its outbox sends through the same fake bot (see `flush`)."""
+    from bot.factory import create_dispatcher
+
     for router in router_tree:
         # aiogram gives a router one parent for life; the previous test's dispatcher is done.
         router._parent_router = None
@@ -241,6 +250,8 @@ async def case_invariants(
 
 def shown(requests: list[Any]) -> list[str]:
     """The texts a person reads among these requests: new messages and in-place edits."""
+    from aiogram.methods import EditMessageText, SendMessage
+
     return [r.text for r in requests if isinstance(r, SendMessage | EditMessageText)]
 
 
@@ -260,9 +271,7 @@ class Chat:
 
     async def texts(self, update: dict[str, Any]) -> list[str]:
         """What the person reads: new messages, and messages edited in place."""
-        return [
-            r.text for r in await self.send(update) if isinstance(r, SendMessage | EditMessageText)
-        ]
+        return shown(await self.send(update))
 
     async def flush(self) -> list[Any]:
         """Let the outbox send what actions queued (the app's worker does this on its own)."""
