@@ -156,19 +156,26 @@ def i18n() -> I18n:
     return create_i18n("kk")
 
 
-@pytest.fixture
-def settings(db_path: Path) -> Settings:
+@pytest.fixture(scope="session")
+def everyday_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Validated once: pydantic-settings reads the environment and checks every field, 2 ms
+    each time, which a thousand dispatcher tests would pay again and again."""
     return Settings(
         _env_file=None,
         bot_token="42:TEST-TOKEN",
         secret_key=TEST_SECRET,
-        database_path=db_path,
+        database_path=tmp_path_factory.getbasetemp() / "each-test-has-its-own.sqlite3",
         code_check_seconds=0.01,
         outbox_rate=1000,
         # Tests feed updates far faster than a person types; tests/unit/test_flood.py turns
         # the flood throttle on with its own clock.
         flood_burst=0,
     )
+
+
+@pytest.fixture
+def settings(db_path: Path, everyday_settings: Settings) -> Settings:
+    return everyday_settings.model_copy(update={"database_path": db_path})
 
 
 @pytest.fixture

@@ -163,13 +163,17 @@ def offences(
 ) -> list[Offence]:
     found = []
     for locale, entries in catalogues.items():
+        # One pass for every avoided variant of every concept first: most strings match none.
+        everything = any_variant(tuple(v for c in concepts for v in c.avoid.get(locale, ())))
         for entry in entries:
             texts = [words_of(msgstr) for msgstr in entry.strings]
+            if not any(everything.search(text) for text in texts):
+                continue
             for concept in concepts:
                 if excepted(exceptions, concept.name, entry.msgid):
                     continue
                 variants = tuple(concept.avoid.get(locale, ()))
-                # One pass for all of a concept's variants first: most strings match none.
+                # Then one pass for all of this concept's variants.
                 if not any(any_variant(variants).search(text) for text in texts):
                     continue
                 for variant in variants:
