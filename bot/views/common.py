@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
@@ -38,14 +41,25 @@ def language_keyboard(preselected: str | None) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def add_region_buttons(
+    builder: InlineKeyboardBuilder,
+    locale: str,
+    current: str | None,
+    pressed: Callable[[str], CallbackData],
+) -> None:
+    """Every region in the picker's order, the current one ticked; `pressed` makes a button's
+    callback data from the region's code."""
+    for region in regions_for_picker(locale):
+        label = (CHECK if region.code == current else "") + region.name(locale)
+        builder.button(text=label, callback_data=pressed(region.code))
+    # Two per row keeps all 20 on one screen without paging, which is easier on slow phones.
+    builder.adjust(2)
+
+
 @per_language
 def region_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for region in regions_for_picker(locale):
-        label = (CHECK if region.code == current else "") + region.name(locale)
-        builder.button(text=label, callback_data=RegionCallback(code=region.code))
-    # Two per row keeps all 20 on one screen without paging, which is easier on slow phones.
-    builder.adjust(2)
+    add_region_buttons(builder, locale, current, lambda code: RegionCallback(code=code))
     return builder.as_markup()
 
 

@@ -12,10 +12,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.services.regions import regions_for_picker
 from bot.services.risk_areas import all_areas
 from bot.views.callbacks import ReportAction, ReportCallback
-from bot.views.common import CHECK
+from bot.views.common import CHECK, add_region_buttons
 from bot.views.keyboard_cache import per_language
 
 BACK = __("⬅️ Back")
@@ -66,12 +65,12 @@ def area_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
 @per_language
 def region_keyboard(locale: str, current: str | None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for region in regions_for_picker(locale):
-        label = (CHECK if region.code == current else "") + region.name(locale)
-        builder.button(
-            text=label, callback_data=ReportCallback(action=ReportAction.REGION, value=region.code)
-        )
-    builder.adjust(2)
+    add_region_buttons(
+        builder,
+        locale,
+        current,
+        lambda code: ReportCallback(action=ReportAction.REGION, value=code),
+    )
     builder.row(*_nav_row())
     return builder.as_markup()
 
