@@ -7,8 +7,9 @@ and reschedules the message instead of stalling whoever shares the session.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -50,6 +51,7 @@ from bot.middlewares.locale import StoredLocaleMiddleware
 from bot.middlewares.response_types import KeepResponseTypes
 from bot.middlewares.retry import RetryMiddleware
 from bot.services.broadcasts import Broadcasts
+from bot.services.dates import utc_now
 from bot.services.digests import Digests
 from bot.services.drafts import DraftService
 from bot.services.feeds import Feeds
@@ -140,16 +142,26 @@ class Services:
     retention: Retention
 
 
-def create_services(settings: Settings, db: Database, keyring: Keyring) -> Services:
+def create_services(
+    settings: Settings, db: Database, keyring: Keyring, *, now: Callable[[], datetime] = utc_now
+) -> Services:
+    """`now` is the clock of the outbox, the limits and the reports and moderation services:
+    the sandbox's demo (bot/devtools/sandbox/demo.py) files and moderates its cases in the past
+    with it."""
     drafts = DraftService(DraftRepository(db), keyring)
     storage_alarm = StorageAlarm()
     outbox = Outbox(
-        db, OutboxRepository(db), keyring, rate=settings.outbox_rate, alarm=storage_alarm
+        db,
+        OutboxRepository(db),
+        keyring,
+        rate=settings.outbox_rate,
+        alarm=storage_alarm,
+        now=now,
     )
     users = UserService(UserRepository(db), keyring)
     moderators = ModeratorRepository(db)
     alerts = ModeratorAlerts(settings.moderator_chat_id, moderators, outbox)
-    limits = Limits(LimitRepository(db), keyring, alarm=alerts.codes_guessed)
+    limits = Limits(LimitRepository(db), keyring, alarm=alerts.codes_guessed, now=now)
     audit = AuditRepository(db)
     report_repo = ReportRepository(db)
     reports = ReportService(
@@ -162,6 +174,7 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         keyring=keyring,
         check_seconds=settings.code_check_seconds,
         alerts=alerts,
+        now=now,
     )
     moderation = ModerationService(
         db=db,
@@ -173,6 +186,7 @@ def create_services(settings: Settings, db: Database, keyring: Keyring) -> Servi
         outbox=outbox,
         keyring=keyring,
         admin_ids=settings.admin_ids,
+        now=now,
     )
     news_repo = NewsRepository(db)
     broadcast_repo = BroadcastRepository(db)

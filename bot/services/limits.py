@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.crypto import Keyring
 from bot.db.repositories.limits import LimitRepository
-from bot.services.dates import coarse_hour, from_db, to_db
+from bot.services.dates import coarse_hour, from_db, to_db, utc_now
 
 MAX_REPORTS_PER_DAY = 5
 MAX_CHECK_FAILURES_PER_HOUR = 10
@@ -47,10 +47,6 @@ log = logging.getLogger(__name__)
 GuessAlarm = Callable[[int, int, int], Awaitable[None]]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class LimitReachedError(Exception):
     """`everyone`: the global pause on code checks, not this person's own limit."""
 
@@ -65,7 +61,7 @@ class Limits:
         self,
         repo: LimitRepository,
         keyring: Keyring,
-        now: Callable[[], datetime] = _now,
+        now: Callable[[], datetime] = utc_now,
         *,
         alarm: GuessAlarm | None = None,
         global_misses: int = GLOBAL_MISSES,

@@ -28,7 +28,7 @@ import json
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum, auto
 from typing import Any
 
@@ -37,7 +37,7 @@ from bot.db.connection import Database
 from bot.db.health import StorageAlarm, storage_problem
 from bot.db.repositories.outbox import OutboxItem, OutboxRepository
 from bot.domain import Priority
-from bot.services.dates import to_db
+from bot.services.dates import to_db, utc_now
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8  # then a notification is dropped (a confirmation never is)
@@ -78,10 +78,6 @@ class Outcome(Enum):
     FAILED = auto()
     BUSY = auto()  # being sent by another caller right now, or the outbox is paused
     SKIPPED = auto()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -128,7 +124,7 @@ class Outbox:
         db: Database,
         repo: OutboxRepository,
         keyring: Keyring,
-        now: Callable[[], datetime] = _now,
+        now: Callable[[], datetime] = utc_now,
         rate: float = DEFAULT_RATE,
         per_chat_interval: float | None = None,
         alarm: StorageAlarm | None = None,

@@ -14,7 +14,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from bot.crypto import Keyring
@@ -30,7 +30,7 @@ from bot.db.repositories.reports import (
 )
 from bot.domain import DIRECT_PREFIX, Priority
 from bot.services import codes
-from bot.services.dates import coarse_hour, to_db
+from bot.services.dates import coarse_hour, to_db, utc_now
 from bot.services.drafts import DraftService, ReportDraft
 from bot.services.limits import Limits
 from bot.services.outbox import Outbox
@@ -90,10 +90,6 @@ class CaseView:
     evidence_count: int
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class ReportService:
     def __init__(
         self,
@@ -105,7 +101,7 @@ class ReportService:
         limits: Limits,
         outbox: Outbox,
         keyring: Keyring,
-        now: Callable[[], datetime] = _now,
+        now: Callable[[], datetime] = utc_now,
         check_seconds: float = CHECK_SECONDS,
         alerts: CaseAlerts | None = None,
     ) -> None:

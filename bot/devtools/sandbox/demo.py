@@ -7,12 +7,10 @@ services, as the bot itself would, with the clock set back: filed over the last 
 taken, questioned, forwarded, resolved, rejected or marked duplicate like real work would go.
 The freshest open cases are announced to the moderators' group as cards.
 
-Coupling to the bot (the second of the two places, with runner.py): this module builds the
-services itself, because it needs a clock it can set, with these constructors:
-``DraftService``, ``Limits``, ``Outbox``, ``ReportService``, ``UserService``,
-``ModerationService``, ``ModeratorAlerts`` (mirroring ``bot.factory.create_services``), and
-calls ``ReportService.submit``, ``UserService.ensure``, ``ModerationService.moderator / take /
-ask / set_status``.
+Coupling to the bot (the second of the two places, with runner.py): this module takes the
+app's services from ``bot.factory.create_services`` on a clock it can set, and calls
+``ReportService.submit``, ``UserService.ensure``, ``ModerationService.moderator / take / ask /
+set_status``.
 """
 
 from __future__ import annotations
@@ -252,59 +250,23 @@ async def seed(
 ) -> Seeded:
     """File and moderate the demo cases; ``photo`` stores picture bytes, returns a file_id."""
     from bot.crypto import Keyring
-    from bot.db.repositories.audit import AuditRepository
-    from bot.db.repositories.drafts import DraftRepository
-    from bot.db.repositories.limits import LimitRepository
-    from bot.db.repositories.moderation import ModerationRepository
-    from bot.db.repositories.moderators import ModeratorRepository
     from bot.db.repositories.outbox import OutboxRepository
-    from bot.db.repositories.reports import ReportRepository
-    from bot.db.repositories.users import UserRepository
-    from bot.services.drafts import STEPS, DraftService, Evidence, ReportDraft
-    from bot.services.limits import Limits
-    from bot.services.moderation import ModerationService, ModeratorAlerts
-    from bot.services.outbox import Outbox
-    from bot.services.reports import ReportService
-    from bot.services.users import UserService
+    from bot.factory import create_services
+    from bot.services.drafts import STEPS, Evidence, ReportDraft
 
     now = now or datetime.now(UTC)
     rng = random.Random(SEED)
     clock = Clock(now)
     assert settings.secret_key is not None
     keyring = Keyring.from_setting(settings.secret_key.get_secret_value())
+    # The app's own services, on the demo's clock: each case is filed and moderated at its moment.
+    services = create_services(settings, db, keyring, now=clock)
+    reports, moderation, users = services.reports, services.moderation, services.users
     outbox_repo = OutboxRepository(db)
-    outbox = Outbox(db, outbox_repo, keyring, now=clock)
-    report_repo = ReportRepository(db)
-    audit = AuditRepository(db)
-    reports = ReportService(
-        db=db,
-        reports=report_repo,
-        audit=audit,
-        drafts=DraftService(DraftRepository(db), keyring),
-        limits=Limits(LimitRepository(db), keyring, now=clock),
-        outbox=outbox,
-        keyring=keyring,
-        now=clock,
-        check_seconds=0,
-    )
-    users = UserService(UserRepository(db), keyring)
-    moderators = ModeratorRepository(db)
-    moderation = ModerationService(
-        db=db,
-        moderators=moderators,
-        repo=ModerationRepository(db),
-        audit=audit,
-        reports=report_repo,
-        users=users,
-        outbox=outbox,
-        keyring=keyring,
-        admin_ids=settings.admin_ids,
-        now=clock,
-    )
     moderator = await moderation.moderator(users.pseudonym(moderator_id))
     if moderator is None:
         raise RuntimeError("the demo needs the sandbox's moderator to exist first")
-    alerts = ModeratorAlerts(settings.moderator_chat_id, moderators, outbox)
+    alerts = reports.alerts  # the moderators' card for a new case: only the latest few get one
     schedule = plans(rng, now, count)
     open_fates = ("received", "review", "need_info")
     announced = {p.index for p in [p for p in schedule if p.fate in open_fates][-CARDS:]}
