@@ -257,13 +257,9 @@ SANDBOX_HELP_DATA = __("where the sandbox keeps its database and chats (default 
 def say_bad_setting(field: str, fallback: str) -> None:
     """One line per bad setting, in both languages, naming it and what it expects."""
     hint = SETTING_HINTS.get(field)
+    detail = hint if hint is not None else fallback  # a lazy hint is read in each language
     try:
-        parts = []
-        for code in SUPPORTED_LOCALES:
-            with _speaking(code):
-                detail = str(hint) if hint is not None else fallback
-                parts.append(str(BAD_SETTING).format(name=field.upper(), detail=detail))
-        message = " / ".join(parts)
+        message = " / ".join(in_languages(BAD_SETTING, name=field.upper(), detail=detail))
     except RuntimeError:  # catalogues not compiled yet
         message = f"{field.upper()}: {fallback}"
     print(message, file=sys.stderr, flush=True)
