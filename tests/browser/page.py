@@ -82,10 +82,14 @@ class Page:
         )
 
     def open_chat(self, chat_id: int) -> None:
-        self.driver.find_element(By.CSS_SELECTOR, f'.chat-item[data-chat-id="{chat_id}"]').click()
+        item = f'.chat-item[data-chat-id="{chat_id}"]'
+        self.press(lambda d: d.find_element(By.CSS_SELECTOR, item), f"chat {chat_id}")
         self.wait(
-            lambda d: d.find_element(By.CSS_SELECTOR, "#chat-head").is_displayed(),
-            "chat did not open",
+            lambda d: (
+                "selected" in (d.find_element(By.CSS_SELECTOR, item).get_attribute("class") or "")
+                and d.find_element(By.CSS_SELECTOR, "#chat-head").is_displayed()
+            ),
+            f"chat {chat_id} did not open",
         )
 
     def speak_as(self, person_id: int) -> None:
@@ -170,15 +174,38 @@ class Page:
     def tap(self, callback_data: str, *, expect: str | None = None) -> WebElement:
         """Click the newest inline button with this callback data, once it is shown."""
         selector = f'button.inline-btn[data-callback="{callback_data}"]'
-        button = self.wait(
-            lambda d: d.find_elements(By.CSS_SELECTOR, selector)[-1],
-            f"no button {callback_data!r}",
+        since = self.press(
+            lambda d: d.find_elements(By.CSS_SELECTOR, selector)[-1], f"button {callback_data!r}"
         )
-        since = self.mark()
-        self.scroll_into_view(button)
-        self.no_alert()
-        button.click()
         return self.bot_reply(since, expect)
+
+    def tap_reply(self, label: str, *, expect: str | None = None) -> WebElement:
+        """Click a button of the reply keyboard (under the input field)."""
+        since = self.press(
+            lambda d: next(
+                b for b in d.find_elements(By.CSS_SELECTOR, ".reply-btn") if b.text == label
+            ),
+            f"reply keyboard button {label!r}",
+        )
+        return self.bot_reply(since, expect)
+
+    def press(self, locate: Any, what: str) -> dict[str, int]:
+        """Find and click in one attempt, and return the chat's mark from just before the
+        click. An edit redraws its message's buttons: a click on the old one (stale) did not
+        happen, so the button is looked up and clicked again."""
+        since: dict[str, int] = {}
+
+        def attempt(driver: WebDriver) -> bool:
+            button = locate(driver)
+            since.clear()
+            since.update(self.mark())
+            self.scroll_into_view(button)
+            self.no_alert()
+            button.click()
+            return True
+
+        self.wait(attempt, f"could not click {what}")
+        return since
 
     def no_alert(self) -> None:
         """Fail with the alert's words if the bot answered something with an alert: a click
@@ -186,12 +213,6 @@ class Page:
         dialogs = self.driver.find_elements(By.CSS_SELECTOR, "#alert-dialog[open]")
         if dialogs:
             raise AssertionError(f"the bot showed an alert: {dialogs[0].text!r}")
-
-    def tap_reply(self, label: str, *, expect: str | None = None) -> WebElement:
-        """Click a button of the reply keyboard (under the input field)."""
-        since = self.mark()
-        self.reply_button(label).click()
-        return self.bot_reply(since, expect)
 
     def reply_button(self, label: str) -> WebElement:
         return self.wait(

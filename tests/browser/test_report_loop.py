@@ -2,7 +2,8 @@
 anonymous report with a photo, the moderators take it in their group and ask a question, the
 citizen answers with the follow-up code, the case is resolved, and /stats draws its chart.
 
-The tests run in order and share one sandbox and one browser, like one afternoon of use."""
+It is one test in five steps, like one afternoon of use: each step needs what the one before
+left in the sandbox, and pytest-xdist may hand the tests of one module to different workers."""
 
 from __future__ import annotations
 
@@ -39,11 +40,6 @@ def shot_target() -> Path | None:
 
 
 @pytest.fixture(scope="module")
-def story() -> dict[str, Any]:
-    return {}
-
-
-@pytest.fixture(scope="module")
 def page(sandbox_factory: Any, driver: Any, screenshot_dir: Path) -> Page:
     sandbox = sandbox_factory("--demo")
     page = Page(driver, sandbox.url, screenshot_dir)
@@ -65,7 +61,7 @@ def evidence_photo(folder: Path) -> Path:
     return path
 
 
-def test_onboarding_in_kazakh_by_clicking(page: Page, i18n: I18n) -> None:
+def onboarding_in_kazakh_by_clicking(page: Page, i18n: I18n) -> None:
     page.open_chat(AIGUL)
     start = page.driver.find_element(By.ID, "start-btn")
     assert start.text.lower() == translate(i18n, "Start", "kk").lower()
@@ -88,7 +84,7 @@ def test_onboarding_in_kazakh_by_clicking(page: Page, i18n: I18n) -> None:
     page.driver.find_element(By.ID, "menu-btn").click()  # close it again
 
 
-def test_anonymous_report_with_a_photo_from_the_computer(
+def anonymous_report_with_a_photo_from_the_computer(
     page: Page, i18n: I18n, story: dict[str, Any], tmp_path: Path
 ) -> None:
     def kk(msgid: str) -> str:
@@ -137,7 +133,7 @@ def test_anonymous_report_with_a_photo_from_the_computer(
     page.screenshot("citizen-kk", copy_to=shot_target())
 
 
-def test_the_moderators_take_the_case_and_ask_a_question(
+def the_moderators_take_the_case_and_ask_a_question(
     page: Page, i18n: I18n, story: dict[str, Any]
 ) -> None:
     page.open_chat(GROUP_ID)
@@ -162,7 +158,7 @@ def test_the_moderators_take_the_case_and_ask_a_question(
     page.screenshot("moderators", copy_to=shot_target())
 
 
-def test_the_citizen_reads_the_question_and_answers(
+def the_citizen_reads_the_question_and_answers(
     page: Page, i18n: I18n, story: dict[str, Any]
 ) -> None:
     page.open_chat(AIGUL)
@@ -178,7 +174,7 @@ def test_the_citizen_reads_the_question_and_answers(
     page.screenshot("citizen-answered")
 
 
-def test_the_moderator_resolves_it_and_sees_the_statistics(
+def the_moderator_resolves_it_and_sees_the_statistics(
     page: Page, i18n: I18n, story: dict[str, Any]
 ) -> None:
     report_id = story["report_id"]
@@ -219,3 +215,12 @@ def test_the_moderator_resolves_it_and_sees_the_statistics(
     page.open_chat(AIGUL)
     shown = page.type(f"/check {story['code']}", expect=story["case"])
     assert translate(i18n, "Resolved", "kk") in shown.text
+
+
+def test_one_afternoon_of_use(page: Page, i18n: I18n, tmp_path: Path) -> None:
+    story: dict[str, Any] = {}
+    onboarding_in_kazakh_by_clicking(page, i18n)
+    anonymous_report_with_a_photo_from_the_computer(page, i18n, story, tmp_path)
+    the_moderators_take_the_case_and_ask_a_question(page, i18n, story)
+    the_citizen_reads_the_question_and_answers(page, i18n, story)
+    the_moderator_resolves_it_and_sees_the_statistics(page, i18n, story)

@@ -22,6 +22,7 @@ const S = {
   speaker: null, // who writes in the group
   replyTo: null,
   commands: [],
+  menuOwner: null, // "chat:viewer" the commands above are for
   upload: null,
   pendingKeyboardButton: null,
   source: null,
@@ -286,40 +287,60 @@ function preview(c) {
   return { text: who + text, typing: false };
 }
 
+// The list is updated in place, item by item: events arrive all the time, and an item rebuilt
+// under the pointer loses the click (press on the old item, release on the new one) and the
+// keyboard focus.
 function renderList() {
   const list = $("chat-list");
-  list.textContent = "";
+  const items = new Map([...list.children].map((el) => [Number(el.dataset.chatId), el]));
+  let at = 0;
   for (const id of S.order) {
     const c = chat(id);
     if (!c) continue;
-    const item = make("li", "chat-item" + (id === S.current ? " selected" : ""));
-    item.dataset.chatId = String(id);
-    item.tabIndex = 0;
-    item.setAttribute("role", "button");
-    const avatar = make("div", "avatar" + (c.view.type === "group" ? " group" : ""));
-    paintAvatar(avatar, c.view.title, id);
-    const body = make("div", "chat-item-body");
-    const top = make("div", "chat-item-top");
-    const name = make("span", "chat-item-name", c.view.title);
-    top.append(name);
-    if (c.unread > 0) {
-      const badge = make("span", "badge", String(c.unread));
-      top.append(badge);
-    }
-    const role = make("div", "chat-item-role", subtitle(c.view));
-    const last = preview(c);
-    const line = make("div", "chat-item-preview" + (last.typing ? " typing" : ""), last.text);
-    body.append(top, role, line);
-    item.append(avatar, body);
-    item.addEventListener("click", () => openChat(id));
-    item.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" || e.key === " ") {
-        e.preventDefault();
-        openChat(id);
-      }
-    });
-    list.append(item);
+    const item = items.get(Number(id)) || chatItem(id);
+    items.delete(Number(id));
+    fillChatItem(item, c, id);
+    if (list.children[at] !== item) list.insertBefore(item, list.children[at] || null);
+    at += 1;
   }
+  for (const gone of items.values()) gone.remove();
+}
+
+function chatItem(id) {
+  const item = make("li", "chat-item");
+  item.dataset.chatId = String(id);
+  item.tabIndex = 0;
+  item.setAttribute("role", "button");
+  const top = make("div", "chat-item-top");
+  const badge = make("span", "badge");
+  badge.hidden = true;
+  top.append(make("span", "chat-item-name"), badge);
+  const body = make("div", "chat-item-body");
+  body.append(top, make("div", "chat-item-role"), make("div", "chat-item-preview"));
+  item.append(make("div", "avatar"), body);
+  return item;
+}
+
+function fillChatItem(item, c, id) {
+  const setText = (selector, text) => {
+    const el = item.querySelector(selector);
+    if (el.textContent !== text) el.textContent = text;
+    return el;
+  };
+  item.classList.toggle("selected", id === S.current);
+  const avatar = item.querySelector(".avatar");
+  avatar.classList.toggle("group", c.view.type === "group");
+  paintAvatar(avatar, c.view.title, id);
+  setText(".chat-item-name", c.view.title);
+  setText(".badge", String(c.unread)).hidden = c.unread <= 0;
+  setText(".chat-item-role", subtitle(c.view));
+  const last = preview(c);
+  setText(".chat-item-preview", last.text).classList.toggle("typing", last.typing);
+}
+
+function chatOf(event) {
+  const item = event.target.closest(".chat-item");
+  return item ? Number(item.dataset.chatId) : null;
 }
 
 // --- one chat ------------------------------------------------------------------------------
@@ -621,11 +642,17 @@ function autosize() {
 async function loadMenu() {
   const id = S.current;
   const who = viewer();
-  S.commands = [];
-  $("menu-btn").hidden = true;
+  // The same chat seen by the same person keeps its menu until the fresh one arrives: the
+  // button does not blink away under the pointer when the page reloads its state.
+  const owner = id + ":" + who;
+  if (S.menuOwner !== owner) {
+    S.menuOwner = owner;
+    S.commands = [];
+    $("menu-btn").hidden = true;
+  }
   if (id === null || who === null) return;
   const commands = await getJSON("menu?chat_id=" + id + "&user_id=" + who);
-  if (id !== S.current) return;
+  if (owner !== S.menuOwner) return;
   S.commands = commands;
   $("menu-btn").hidden = commands.length === 0;
 }
@@ -803,6 +830,18 @@ function showAlert(text) {
 // --- wiring ----------------------------------------------------------------------------------
 
 function wire() {
+  const list = $("chat-list");
+  list.addEventListener("click", (e) => {
+    const id = chatOf(e);
+    if (id !== null) openChat(id);
+  });
+  list.addEventListener("keydown", (e) => {
+    const id = chatOf(e);
+    if (id !== null && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      openChat(id);
+    }
+  });
   for (const button of document.querySelectorAll("[data-lang]")) {
     button.addEventListener("click", async () => {
       await loadTexts(button.dataset.lang);
