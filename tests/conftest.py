@@ -18,6 +18,7 @@ from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.db.migrations import apply_migrations
 from bot.i18n import create_i18n
+from tests.properties import EVERYDAY_EXAMPLES, PROFILE, THOROUGH_FACTOR
 
 # aiogram is imported where a fixture needs it, not here: with pytest-xdist the controlling
 # process loads this file too, but runs no test, and importing aiogram costs it 4 s before
@@ -87,13 +88,17 @@ FOLDER_MARKS = {TESTS / "e2e": pytest.mark.e2e, TESTS / "browser": pytest.mark.b
 # for a long hunt. No deadline: a loaded machine makes any example slow now and then.
 # HYPOTHESIS_DERANDOMIZE=1 draws the same examples on every run (to compare two runs).
 _derandomize = os.environ.get("HYPOTHESIS_DERANDOMIZE", "") not in ("", "0")
+# A test with a budget of its own scales it through tests/properties.py::budget.
 hypothesis.settings.register_profile(
-    "fast", deadline=None, max_examples=200, derandomize=_derandomize
+    "fast", deadline=None, max_examples=EVERYDAY_EXAMPLES, derandomize=_derandomize
 )
 hypothesis.settings.register_profile(
-    "thorough", deadline=None, max_examples=10_000, derandomize=_derandomize
+    "thorough",
+    deadline=None,
+    max_examples=EVERYDAY_EXAMPLES * THOROUGH_FACTOR,
+    derandomize=_derandomize,
 )
-hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+hypothesis.settings.load_profile(PROFILE)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest's own `-m` deselection reads the marks

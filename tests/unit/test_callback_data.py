@@ -23,6 +23,7 @@ from bot.views.callbacks import (
     ReportAction,
     ReportCallback,
 )
+from tests.properties import budget
 
 LIMIT = 64  # bytes, Telegram's limit for callback_data
 BIG_ID = 2**63 - 1
@@ -74,7 +75,7 @@ def test_every_drawn_button_fits_and_reads_back(button: CallbackData) -> None:
     assert type(button).unpack(packed) == button
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(data=st.text(max_size=80))
 def test_forged_data_is_refused_without_surprises(data: str) -> None:
     """Whatever arrives, a factory either reads a valid button or says no (ValueError or
@@ -88,7 +89,7 @@ def test_forged_data_is_refused_without_surprises(data: str) -> None:
         assert factory.unpack(button.pack()) == button
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(
     action=st.sampled_from(list(ModAction)),
     report_id=st.integers(min_value=0, max_value=BIG_ID),
@@ -99,7 +100,7 @@ def test_moderator_buttons_read_back(action: ModAction, report_id: int, value: s
     assert ModCallback.unpack(button.pack()) == button
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(word=st.text(min_size=1, max_size=12).filter(lambda w: w not in set(ModAction)))
 def test_an_unknown_moderator_action_is_refused(word: str) -> None:
     with pytest.raises((ValueError, TypeError)):

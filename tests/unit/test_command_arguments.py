@@ -32,6 +32,7 @@ from bot.views.common import button_expired_text
 from bot.views.moderation import assign_usage_text, mod_add_usage, mod_remove_usage
 from tests import updates as u
 from tests.conftest import Chat, render
+from tests.properties import budget
 from tests.telegram_rules import check
 from tests.unit.test_moderation import CITIZEN, file_case, invariants, moderation_settings  # noqa: F401
 from tests.unit.test_report_flow import onboard
@@ -70,7 +71,7 @@ def test_bounds() -> None:
     assert parse_row_id(str(ROW_ID_MAX + 1)) is None  # SQLite would overflow
 
 
-@examples(max_examples=300, deadline=None)
+@examples(max_examples=budget(300), deadline=None)
 @given(text=st.text(max_size=30))
 def test_the_parser_takes_only_ascii_digits(text: str) -> None:
     value = parse_number(text, maximum=ROW_ID_MAX)
@@ -191,7 +192,7 @@ arguments = st.lists(words, max_size=4).map(" ".join)
 
 
 @examples(
-    max_examples=100,
+    max_examples=budget(100),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

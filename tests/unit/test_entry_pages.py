@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.views.entry_pages import CONTINUED, Entry, paginate, shorten, shown_length, split_entry
+from tests.properties import budget
 from tests.telegram_fit import fits
 
 FAMILY = "👨\u200d👩\u200d👧"
@@ -20,7 +21,7 @@ text = st.text(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=budget(60), deadline=None)
 @given(st.lists(text, max_size=8), st.integers(min_value=300, max_value=4096))
 def test_every_page_fits_and_every_entry_is_kept_in_order(bodies: list[str], limit: int) -> None:
     head = "<b>Head</b> &amp; more"

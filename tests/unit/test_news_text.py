@@ -27,6 +27,7 @@ from bot.services.news_text import (
     visible_text,
 )
 from bot.views.news import digest_message, item_message
+from tests.properties import budget
 
 FRAGMENTS = st.sampled_from(
     [
@@ -82,7 +83,7 @@ def telegram(source: str) -> tuple[bool, str]:
     return True, text
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=budget(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(MARKUP, FREE))
 def test_what_the_check_accepts_telegram_accepts_with_the_same_text(source: str) -> None:
     try:
@@ -94,7 +95,7 @@ def test_what_the_check_accepts_telegram_accepts_with_the_same_text(source: str)
     assert ours == theirs
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(MARKUP)
 def test_what_telegram_refuses_the_check_refuses(source: str) -> None:
     accepted, _ = telegram(source)
@@ -103,7 +104,7 @@ def test_what_telegram_refuses_the_check_refuses(source: str) -> None:
             visible_text(source)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(FREE)
 def test_a_title_is_one_visible_line_within_the_limit_or_refused(text: str) -> None:
     try:
@@ -115,7 +116,7 @@ def test_a_title_is_one_visible_line_within_the_limit_or_refused(text: str) -> N
     assert 0 < utf16_len(title) <= TITLE_MAX
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(st.one_of(FREE, st.from_regex(r"https?://[a-z]{1,10}\.[a-z]{2,4}(/[a-z0-9?=&%-]*)?")))
 def test_a_link_that_passes_is_an_http_address_without_spaces(text: str) -> None:
     try:
@@ -147,7 +148,7 @@ def test_good_links_pass(link: str) -> None:
     assert check_link(link).startswith("http")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(st.one_of(MARKUP, FREE))
 def test_a_body_that_passes_has_something_visible(text: str) -> None:
     try:
@@ -157,7 +158,7 @@ def test_a_body_that_passes_has_something_visible(text: str) -> None:
     assert visible_text(body).strip()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(st.text(max_size=2000))
 def test_feed_html_becomes_text_telegram_accepts(markup: str) -> None:
     text = plain_from_html(markup)
@@ -166,7 +167,7 @@ def test_feed_html_becomes_text_telegram_accepts(markup: str) -> None:
     assert len(shown) <= 3000
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(MARKUP)
 def test_a_lead_is_short_plain_text(source: str) -> None:
     try:
@@ -198,7 +199,7 @@ def _item(number: int, title: str, body: str) -> NewsItem:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=budget(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.integers(min_value=1, max_value=60),
     st.text(alphabet="ыә&<>ж 😀.", min_size=1, max_size=TITLE_MAX),

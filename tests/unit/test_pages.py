@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.devtools.emulator.formatting import parse_text
 from bot.views.pages import Line, clip, paginate, titled, visible_length
+from tests.properties import budget
 
 SECTIONS = ["", "<b>Status changes</b>", "<b>Questions and answers</b>"]
 lines = st.lists(
@@ -25,7 +26,7 @@ lines = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(lines=lines, budget=st.integers(min_value=300, max_value=3700))
 def test_every_page_fits_and_nothing_is_lost(lines: list[Line], budget: int) -> None:
     pages = paginate(lines, budget)

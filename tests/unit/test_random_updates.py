@@ -39,6 +39,7 @@ from bot.views import callbacks
 from tests import updates as u
 from tests.conftest import Chat
 from tests.invariants import check_case_invariants
+from tests.properties import budget
 from tests.unit.test_report_flow import onboard, to_step
 
 GROUP = -1009876543210  # the moderators' group
@@ -207,7 +208,7 @@ async def world(chat: Chat) -> Chat:
 
 
 @examples(
-    max_examples=int(os.environ.get("ADAL_RANDOM_UPDATES", "40")),
+    max_examples=budget(int(os.environ.get("ADAL_RANDOM_UPDATES", "40"))),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

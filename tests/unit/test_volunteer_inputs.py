@@ -22,6 +22,7 @@ from bot.services.volunteers.inputs import (
     parse_ref,
 )
 from bot.services.volunteers.rules import MAX_CAPACITY, MAX_NAME
+from tests.properties import budget
 
 KZ_NUMBER = re.compile(r"^\+77\d{9}$")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -66,7 +67,7 @@ def test_what_is_not_a_kazakhstan_number(typed: str, reason: str) -> None:
     assert caught.value.reason == reason
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=budget(400), deadline=None)
 @given(st.text(max_size=60))
 def test_any_text_is_a_clean_number_or_a_clear_no(text: str) -> None:
     try:
@@ -77,7 +78,7 @@ def test_any_text_is_a_clean_number_or_a_clear_no(text: str) -> None:
         assert KZ_NUMBER.match(number)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(
     national=st.from_regex(r"7[0-9]{9}", fullmatch=True),
     prefix=st.sampled_from(["+7", "8", "7", ""]),
@@ -93,7 +94,7 @@ def test_every_way_of_writing_a_number_reads_back_the_same(
     assert parse_phone(typed) == "+7" + national
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(st.text(max_size=30))
 def test_a_shared_contact_is_plus_and_digits(raw: str) -> None:
     try:
@@ -109,7 +110,7 @@ def test_a_shared_contact_with_a_leading_8_becomes_plus_7() -> None:
     assert contact_phone("+998901234567") == "+998901234567"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=budget(400), deadline=None)
 @given(st.text(max_size=150))
 def test_names_are_letters_within_the_limit(text: str) -> None:
     try:
@@ -130,7 +131,7 @@ def test_names_people_have() -> None:
             check_name(bad)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(st.text(max_size=400), st.integers(min_value=1, max_value=300))
 def test_texts_fit_their_limit_or_are_refused(text: str, limit: int) -> None:
     for check in (check_text, check_line):
@@ -145,7 +146,7 @@ def test_texts_fit_their_limit_or_are_refused(text: str, limit: int) -> None:
         check_text("\u200b \u2060 \ufeff", 100)  # invisible only
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(st.text(max_size=40))
 def test_moments_are_in_the_future_within_a_year(text: str) -> None:
     try:
@@ -179,7 +180,7 @@ def test_moments_are_read_in_almaty_time() -> None:
         assert caught.value.reason == reason
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(st.text(max_size=12))
 def test_capacity_is_a_whole_number_in_range(text: str) -> None:
     try:
@@ -197,7 +198,7 @@ def test_capacity_refuses_superscripts_and_zero() -> None:
     assert parse_capacity(" 25 ") == 25
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(st.text(max_size=15))
 def test_references_are_numbers_or_none(text: str) -> None:
     found = parse_ref(text)

@@ -48,6 +48,7 @@ from bot.views.volunteers.notices import render
 from bot.views.volunteers.profile import Profile, profile_text
 from bot.views.volunteers.tasks import list_text as tasks_list
 from bot.views.volunteers.tasks import task_text
+from tests.properties import budget
 
 MESSAGE, ALERT, DATA = 4096, 200, 64
 WIDE = "Ш"  # a wide Cyrillic letter: as long as any
@@ -227,7 +228,7 @@ FACTORIES = (
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(data=st.text(max_size=80))
 def test_forged_data_is_read_as_a_button_or_refused(data: str) -> None:
     for factory in FACTORIES:
