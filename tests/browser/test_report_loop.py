@@ -1,8 +1,9 @@
-"""The whole loop by clicking, on the demo sandbox: a Kazakh-speaking citizen files an
-anonymous report with a photo, the moderators take it in their group and ask a question, the
-citizen answers with the follow-up code, the case is resolved, and /stats draws its chart.
+"""The whole loop by clicking, on the demo sandbox: the volunteers' group holds the demo's
+invitation to a training session; a Kazakh-speaking citizen files an anonymous report with a
+photo, the moderators take it in their group and ask a question, the citizen answers with the
+follow-up code, the case is resolved, and /stats draws its chart.
 
-It is one test in five steps, like one afternoon of use: each step needs what the one before
+It is one test in six steps, like one afternoon of use: each step needs what the one before
 left in the sandbox, and pytest-xdist may hand the tests of one module to different workers."""
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from aiogram.utils.i18n import I18n
 from PIL import Image, ImageDraw
 from selenium.webdriver.common.by import By
 
+from bot.devtools.sandbox import demo
 from bot.views.common import MENU_REPORT
 from bot.views.report_keyboards import SEND_LOCATION
-from tests.browser.conftest import AIGUL, DANIYAR, GROUP_ID
+from tests.browser.conftest import AIGUL, DANIYAR, GROUP_ID, VOLUNTEERS_ID
 from tests.browser.page import CODE, Page
 from tests.conftest import translate
 
@@ -217,8 +219,18 @@ def the_moderator_resolves_it_and_sees_the_statistics(
     assert translate(i18n, "Resolved", "kk") in shown.text
 
 
+def the_volunteers_group_is_invited_to_the_demo_session(page: Page) -> None:
+    page.open_chat(VOLUNTEERS_ID)
+    invitation = page.bot_reply({}, expect=demo.TRAINING["title_kk"])
+    assert demo.TRAINING["title_ru"] in invitation.text  # the group reads both languages
+    assert page.driver.find_element(By.ID, "speaker-box").is_displayed()
+    page.scroll_into_view(invitation)
+    page.screenshot("volunteers-group")
+
+
 def test_one_afternoon_of_use(page: Page, i18n: I18n, tmp_path: Path) -> None:
     story: dict[str, Any] = {}
+    the_volunteers_group_is_invited_to_the_demo_session(page)
     onboarding_in_kazakh_by_clicking(page, i18n)
     anonymous_report_with_a_photo_from_the_computer(page, i18n, story, tmp_path)
     the_moderators_take_the_case_and_ask_a_question(page, i18n, story)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config import Settings
 from bot.db.connection import Database
 from bot.devtools.sandbox import demo, runner
-from bot.devtools.sandbox.people import GROUP_ID
+from bot.devtools.sandbox.people import GROUP_ID, VOLUNTEERS_ID
+from bot.domain import VOLUNTEERS_RECIPIENT
 
 SUPERADMIN, MODERATOR = 7_000_000_004, 7_000_000_003
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -56,6 +58,29 @@ async def test_the_demo_cases_look_like_months_of_real_work(
     assert set(seeded.reporter_locales.values()) <= {"kk", "ru"}
     cards = await db.fetchone("SELECT COUNT(*) AS n FROM outbox")
     assert cards["n"] >= 1  # the freshest open cases are announced to the group
+
+
+async def test_the_demo_invites_the_volunteers_group_to_a_session_in_three_days(
+    staffed: Settings, db: Database
+) -> None:
+    with_group = staffed.model_copy(update={"volunteer_chat_id": VOLUNTEERS_ID})
+    await runner.make_moderator(with_group, db, MODERATOR, SUPERADMIN)
+    seeded = await demo.seed(
+        with_group, db, lambda _content: "demo-photo", moderator_id=MODERATOR, now=NOW, count=3
+    )
+    training = await db.fetchone("SELECT * FROM trainings")
+    assert training["id"] == seeded.training_id and training["status"] == "scheduled"
+    assert demo.TRAINING["title_kk"] == training["title_kk"]
+    for marked in ("description_kk", "description_ru"):
+        assert "демо-д" in training[marked]  # says it is made up, in both languages
+    starts = datetime.fromisoformat(training["starts_at"]).astimezone(ZoneInfo("Asia/Almaty"))
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Almaty")).date()
+    assert (starts.date() - today).days == demo.TRAINING_IN_DAYS
+    assert (starts.hour, starts.minute) == (demo.TRAINING_AT_HOUR, 0)
+    invitations = await db.fetchall(
+        "SELECT 1 FROM outbox WHERE recipient = ?", (VOLUNTEERS_RECIPIENT,)
+    )
+    assert len(invitations) == 1
 
 
 def test_the_plan_is_generated_the_same_way_every_time() -> None:

@@ -17,7 +17,7 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import I18n
 
-from bot.devtools.sandbox.people import GROUP_ID
+from bot.devtools.sandbox.people import GROUP_ID, VOLUNTEERS_ID
 from bot.devtools.sandbox.server import Sandbox
 from tests.conftest import translate
 from tests.sandbox.conftest import Client
@@ -29,15 +29,23 @@ PNG = base64.b64decode(
 )
 
 
-async def test_the_state_lists_the_people_and_the_moderators_group(client: Client) -> None:
+async def test_the_state_lists_the_people_and_both_groups(client: Client, i18n: I18n) -> None:
     status, state = await client.get("/sandbox/api/state")
     assert status == 200
     chats = state["chats"]
-    assert [c["id"] for c in chats] == [AIGUL, OLGA, DANIYAR, SAULE, MARAT, YERLAN, GROUP_ID]
+    ids = [c["id"] for c in chats]
+    assert ids == [AIGUL, OLGA, DANIYAR, SAULE, MARAT, YERLAN, GROUP_ID, VOLUNTEERS_ID]
     roles = [c["person"]["role"] for c in chats[:6]]
     assert roles == ["citizen", "citizen", "moderator", "superadmin", "editor", "volunteer"]
     assert [c["person"]["language_code"] for c in chats[:2]] == ["kk", "ru"]
-    assert chats[-1]["members"] == [DANIYAR, SAULE]
+    assert chats[-2]["members"] == [DANIYAR, SAULE]
+    # The would-be volunteer and the moderators, who run the training sessions.
+    assert chats[-1]["members"] == [DANIYAR, SAULE, YERLAN]
+    assert [c["role"] for c in chats[-2:]] == ["group", "volunteers_group"]  # page: role_...
+    assert [c["title"] for c in chats[-2:]] == [
+        translate(i18n, "Adal moderators", "kk"),
+        translate(i18n, "Adal volunteers", "kk"),
+    ]
     assert state["demo"] is False
     assert state["messages"][str(AIGUL)] == []
 
@@ -114,6 +122,18 @@ async def test_people_act_only_in_their_own_chats(client: Client, sandbox: Sandb
     )
     assert status == 200
     assert sandbox.emulator.user_messages(GROUP_ID)[-1]["from"]["id"] == DANIYAR
+    status, answer = await client.post(
+        "send", {"chat_id": GROUP_ID, "user_id": YERLAN, "text": "/queue"}
+    )
+    assert (status, answer["error"]) == (400, "chat")  # a volunteer: not a moderator
+    status, _ = await client.post(
+        "send", {"chat_id": VOLUNTEERS_ID, "user_id": YERLAN, "text": "Сәлеметсіздер ме!"}
+    )
+    assert status == 200
+    status, answer = await client.post(
+        "send", {"chat_id": VOLUNTEERS_ID, "user_id": AIGUL, "text": "let me in"}
+    )
+    assert (status, answer["error"]) == (400, "chat")
 
 
 async def test_buttons_are_pressed_only_when_they_are_there(
@@ -203,7 +223,8 @@ async def test_a_new_person_gets_a_chat_and_can_join_the_group(
     _, state = await client.get("/sandbox/api/state")
     person = next(c for c in state["chats"] if c["id"] == answer["id"])
     assert person["person"]["name"] == "Мирас" and person["person"]["language_code"] == "en"
-    assert answer["id"] in state["chats"][-1]["members"]
+    assert answer["id"] in state["chats"][-2]["members"]  # the moderators' group
+    assert answer["id"] in state["chats"][-1]["members"]  # and the volunteers'
     assert sandbox.emulator.world.users[answer["id"]]["language_code"] == "en"
     for bad in ({"name": "", "language_code": "kk"}, {"name": "A", "language_code": "de"}):
         status, _ = await client.post("people", bad)

@@ -11,9 +11,11 @@ event loop hold:
 - the real bot, run exactly as ``python -m bot run`` runs it, with settings pointed at the
   emulator (runner.py is the one place that touches the bot's internals);
 - the people (people.py): two citizens (Kazakh and Russian apps), a moderator (made one at
-  start-up through the moderation service) and a superadmin (in ADMIN_IDS), plus the
-  moderators' group (MODERATOR_CHAT_ID) and anyone added from the page;
-- with ``--demo``, made-up cases filed and moderated through the services (demo.py).
+  start-up through the moderation service), a superadmin (in ADMIN_IDS), a news editor and a
+  would-be volunteer, plus the moderators' group (MODERATOR_CHAT_ID), the volunteers' group
+  (VOLUNTEER_CHAT_ID) and anyone added from the page;
+- with ``--demo``, made-up cases filed and moderated through the services, and one training
+  session announced to the volunteers' group (demo.py).
 
 Everything is kept in ``data/sandbox/``: the database, its own SECRET_KEY, the emulated world
 (saved every few seconds and on exit) and the people added. ``--reset`` starts over.

@@ -5,12 +5,14 @@ are real towns, the stories are typical of what volunteers report, no real case 
 and each description says that it is demo data. The cases are filed and moderated through the
 services, as the bot itself would, with the clock set back: filed over the last five months,
 taken, questioned, forwarded, resolved, rejected or marked duplicate like real work would go.
-The freshest open cases are announced to the moderators' group as cards.
+The freshest open cases are announced to the moderators' group as cards. One training session,
+three days ahead, is announced to the volunteers' group (VOLUNTEER_CHAT_ID), and its
+reminders come when they fall due while the sandbox runs.
 
 Coupling to the bot (the second of the two places, with runner.py): this module takes the
 app's services from ``bot.factory.create_services`` on a clock it can set, and calls
 ``ReportService.submit``, ``UserService.ensure``, ``ModerationService.moderator / take / ask /
-set_status``.
+set_status`` and ``TrainingService.create``.
 """
 
 from __future__ import annotations
@@ -151,11 +153,36 @@ MIDDLE = ("review", "need_info", "forwarded", "forwarded", "rejected", "resolved
 OLD = ("resolved", "resolved", "forwarded", "rejected", "duplicate", "resolved")
 
 
+# The demo's training session: made up too, and its description says so.
+TRAINING: dict[str, Any] = {
+    "title_kk": "Мемлекеттік сатып алу порталын тексеруді үйренеміз",
+    "title_ru": "Учимся проверять портал госзакупок",
+    "description_kk": (
+        "Порталдан хабарландыруды қалай табуға, техникалық ерекшелікті қалай оқуға және бір "
+        "жеткізушіге арнап жазылған талаптарды қалай байқауға болатынын көрсетеміз. Ноутбук ала "
+        "келіңіз.\n\nБұл — демо-деректер: оқу сабағы ойдан құрастырылған."
+    ),
+    "description_ru": (
+        "Покажем, как найти объявление на портале, прочитать техническую спецификацию и "
+        "заметить требования, написанные под одного поставщика. Возьмите с собой ноутбук."
+        "\n\nЭто демо-данные: занятие вымышлено."
+    ),
+    "place": "Орал, Достық даңғылы, 184",
+    "region": "KZ-27",
+    "minutes": 90,
+    "capacity": 20,
+    "unlocks": "procurement",
+}
+TRAINING_IN_DAYS = 3
+TRAINING_AT_HOUR = 15  # Asia/Almaty
+
+
 @dataclass
 class Seeded:
     reports: int = 0
     reporter_ids: list[int] = field(default_factory=list)
     reporter_locales: dict[int, str] = field(default_factory=dict)
+    training_id: int | None = None
 
 
 class Clock:
@@ -329,7 +356,24 @@ async def seed(
             )
         else:
             await moderation.set_status(moderator, report, step)
+    result.training_id = await _announce_training(services, moderator, settings.timezone)
     return result
+
+
+async def _announce_training(services: Any, moderator: Any, zone: str) -> int:
+    """The session three days ahead at 15:00 local time: the volunteers' group is invited.
+    On the volunteers' own clock, not the demo's: reminders are planned from it."""
+    from zoneinfo import ZoneInfo
+
+    from bot.services.volunteers.trainings import TrainingDraft
+
+    trainings = services.volunteering.trainings
+    local = ZoneInfo(zone)
+    day = (trainings.now().astimezone(local) + timedelta(days=TRAINING_IN_DAYS)).date()
+    starts = datetime(day.year, day.month, day.day, TRAINING_AT_HOUR, tzinfo=local)
+    draft = TrainingDraft(**TRAINING, starts_at=starts.astimezone(UTC))
+    training, _invited = await trainings.create(moderator, draft)
+    return int(training.id)
 
 
 def _description(plan: Plan) -> str:

@@ -1,4 +1,4 @@
-"""The made-up people of the sandbox and the moderators' group they share.
+"""The made-up people of the sandbox, the moderators' group and the volunteers' group.
 
 Each person is a Telegram user of the emulator with a private chat with the bot. Their ids are
 plausible Telegram ids that no real account needs to have: nothing leaves the computer.
@@ -16,6 +16,9 @@ ROLES = ("citizen", "moderator", "superadmin", "editor", "volunteer")
 APP_LANGUAGES = ("kk", "ru", "en")
 MAX_NAME = 64  # Telegram's own limit for a first name
 GROUP_ID = -1_007_000_000_001
+# VOLUNTEER_CHAT_ID: training invitations and reminders are posted there too. Its members are
+# the would-be volunteer and the moderators' group (who run the sessions).
+VOLUNTEERS_ID = -1_007_000_000_002
 FIRST_ADDED_ID = 7_000_000_101
 
 
@@ -43,6 +46,10 @@ DEFAULT_PEOPLE = (
 
 def by_role(people: list[Person], role: str) -> Person:
     return next(person for person in people if person.role == role)
+
+
+def in_volunteers_group(person: Person) -> bool:
+    return person.in_group or person.role == "volunteer"
 
 
 class Roster:

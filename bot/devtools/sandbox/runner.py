@@ -47,10 +47,16 @@ def secret_key(data_dir: Path) -> str:
 
 
 def sandbox_settings(
-    base: Settings, *, api_base: str, data_dir: Path, admin_id: int, group_id: int
+    base: Settings,
+    *,
+    api_base: str,
+    data_dir: Path,
+    admin_id: int,
+    group_id: int,
+    volunteers_id: int,
 ) -> Settings:
     """The operator's settings (language, time zone, log level...) with the bot pointed at
-    the emulator, the sandbox's superadmin and group, and a database of its own."""
+    the emulator, the sandbox's superadmin and groups, and a database of its own."""
     return base.model_copy(
         update={
             "bot_token": SecretStr(TOKEN),
@@ -58,6 +64,7 @@ def sandbox_settings(
             "telegram_api_base": api_base,
             "admin_ids": (admin_id,),
             "moderator_chat_id": group_id,
+            "volunteer_chat_id": volunteers_id,
             "database_path": data_dir / DATABASE_NAME,
             # The emulator's page is the only client: no webhook, no metrics port of its own
             # (a production .env with MODE=webhook would otherwise bind the page's port).

@@ -20,11 +20,12 @@ from bot.devtools.emulator import BotApiEmulator, snapshot
 from bot.devtools.emulator.state import StoredMessage
 
 from . import runner, views
-from .people import GROUP_ID, Person, Roster, by_role
-from .texts import GROUP_TITLE
+from .people import GROUP_ID, VOLUNTEERS_ID, Person, Roster, by_role, in_volunteers_group
+from .texts import GROUP_TITLE, VOLUNTEERS_TITLE
 from .web import Refused, SandboxWeb
 
 log = logging.getLogger(__name__)
+GROUPS = (GROUP_ID, VOLUNTEERS_ID)  # the moderators' and the volunteers'
 EXIT_CONFIG = 2
 SAVE_EVERY_SECONDS = 2.0
 WORLD_DIR = "world"
@@ -123,18 +124,21 @@ class Sandbox:
                     log.warning("could not save the sandbox: %s", type(exc).__name__)
 
     def populate(self, group_locale: str) -> None:
-        """Make every person and the moderators' group known (kept ones stay as they were)."""
+        """Make every person and both groups known (kept ones stay as they were)."""
         world = self.emulator.world
         for person in self.roster.people:
             if person.id not in world.users:
                 self.emulator.add_user(person.id, person.name, language_code=person.language_code)
-        members = [p.id for p in self.roster.people if p.in_group]
-        if GROUP_ID not in world.chats:
-            with self.i18n.context(), self.i18n.use_locale(group_locale):
-                title = str(GROUP_TITLE)
-            self.emulator.add_group(GROUP_ID, title, members)
-        else:
-            world.chats[GROUP_ID].members.update(members)
+        people = self.roster.people
+        for chat_id, title, members in (
+            (GROUP_ID, GROUP_TITLE, [p.id for p in people if p.in_group]),
+            (VOLUNTEERS_ID, VOLUNTEERS_TITLE, [p.id for p in people if in_volunteers_group(p)]),
+        ):
+            if chat_id not in world.chats:
+                with self.i18n.context(), self.i18n.use_locale(group_locale):
+                    self.emulator.add_group(chat_id, str(title), members)
+            else:
+                world.chats[chat_id].members.update(members)
 
     def add_hidden_users(self, user_ids: list[int], locale_of: dict[int, str]) -> None:
         """People of the demo data: they exist (the bot can write to them) but are not shown."""
@@ -146,8 +150,9 @@ class Sandbox:
         person = self.roster.add(name, language_code, in_group=in_group)
         self.emulator.add_user(person.id, person.name, language_code=person.language_code)
         if in_group:
-            self.emulator.world.chats[GROUP_ID].members.add(person.id)
-            self.emulator.world.log("chat", GROUP_ID)
+            for chat_id in GROUPS:
+                self.emulator.world.chats[chat_id].members.add(person.id)
+                self.emulator.world.log("chat", chat_id)
         return person
 
     def check_member(self, chat_id: int, user_id: int) -> None:
@@ -169,7 +174,7 @@ class Sandbox:
     # --- what the page reads --------------------------------------------------------------
 
     def visible(self, chat_id: int) -> bool:
-        return chat_id == GROUP_ID or self.roster.get(chat_id) is not None
+        return chat_id in GROUPS or self.roster.get(chat_id) is not None
 
     def chat_view(self, chat_id: int) -> dict[str, Any] | None:
         state = self.emulator.world.chats.get(chat_id)
@@ -188,6 +193,7 @@ class Sandbox:
         return {
             "id": chat_id,
             "type": "group",
+            "role": "volunteers_group" if chat_id == VOLUNTEERS_ID else "group",
             "title": state.chat.get("title"),
             "members": members,
         }
@@ -204,7 +210,7 @@ class Sandbox:
         world = self.emulator.world
         chats = [
             view
-            for cid in [*(p.id for p in self.roster.people), GROUP_ID]
+            for cid in [*(p.id for p in self.roster.people), *GROUPS]
             if (view := self.chat_view(cid)) is not None
         ]
         messages = {}
@@ -220,7 +226,6 @@ class Sandbox:
             "seq": seq,
             "demo": self.demo,
             "bot": {"id": bot["id"], "name": bot["first_name"], "username": bot["username"]},
-            "group_id": GROUP_ID,
             "chats": chats,
             "messages": messages,
             "keyboards": keyboards,
@@ -290,6 +295,7 @@ async def serve(options: Options, base: Settings) -> None:
         data_dir=options.data_dir,
         admin_id=superadmin.id,
         group_id=GROUP_ID,
+        volunteers_id=VOLUNTEERS_ID,
     )
     sandbox.populate(settings.group_locale)
     stop = asyncio.Event()

@@ -11,6 +11,8 @@ from aiogram.utils.i18n import lazy_gettext as __
 
 # The moderators' group is a Telegram group like any other; this is its title there.
 GROUP_TITLE = __("Adal moderators")
+# The volunteers' group (VOLUNTEER_CHAT_ID), where training invitations are posted as well.
+VOLUNTEERS_TITLE = __("Adal volunteers")
 
 PAGE_TEXTS = {
     "title": __("Adal sandbox"),
@@ -40,6 +42,7 @@ PAGE_TEXTS = {
     "role_editor": __("news editor"),
     "role_volunteer": __("wants to volunteer (/volunteer)"),
     "role_group": __("moderators' group"),
+    "role_volunteers_group": __("volunteers' group (VOLUNTEER_CHAT_ID)"),
     "lang_kk": __("Kazakh"),
     "lang_ru": __("Russian"),
     "lang_en": __("English"),

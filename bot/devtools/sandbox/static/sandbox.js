@@ -14,12 +14,11 @@ const S = {
   seq: 0,
   demo: false,
   bot: null,
-  groupId: 0,
   places: [],
   chats: new Map(), // id -> {view, messages: Map, keyboard, unread, typingUntil}
   order: [],
   current: null,
-  speaker: null, // who writes in the group
+  speakers: new Map(), // group id -> who writes there
   replyTo: null,
   commands: [],
   menuOwner: null, // "chat:viewer" the commands above are for
@@ -96,7 +95,16 @@ function viewer(chatId) {
   const id = chatId === undefined ? S.current : chatId;
   const c = chat(id);
   if (!c) return null;
-  return c.view.type === "private" ? c.view.id : S.speaker;
+  return c.view.type === "private" ? c.view.id : speakerIn(c);
+}
+
+// Who writes in a group: the one chosen there, else a moderator (the sandbox's groups are the
+// moderators' and the volunteers', both with the moderators in them), else the first member.
+function speakerIn(group) {
+  const chosen = S.speakers.get(group.view.id);
+  if (group.view.members.includes(chosen)) return chosen;
+  const moderator = group.view.members.find((id) => chat(id) && chat(id).view.person.role === "moderator");
+  return moderator || group.view.members[0] || null;
 }
 
 function isGroup(id) {
@@ -110,7 +118,6 @@ async function loadState() {
   S.seq = state.seq;
   S.demo = state.demo;
   S.bot = state.bot;
-  S.groupId = state.group_id;
   S.places = state.places;
   const old = S.chats;
   S.chats = new Map();
@@ -127,11 +134,6 @@ async function loadState() {
       typingUntil: 0,
     });
     S.order.push(view.id);
-  }
-  const group = chat(S.groupId);
-  if (group && !group.view.members.includes(S.speaker)) {
-    const moderator = group.view.members.find((id) => chat(id) && chat(id).view.person.role === "moderator");
-    S.speaker = moderator || group.view.members[0] || null;
   }
   $("demo-note").hidden = !S.demo;
   renderList();
@@ -241,7 +243,7 @@ function applyChat(event) {
     c.view = event.chat;
   } else {
     S.chats.set(event.chat.id, { view: event.chat, messages: new Map(), keyboard: null, unread: 0, typingUntil: 0 });
-    const groupAt = S.order.indexOf(S.groupId);
+    const groupAt = S.order.findIndex((id) => isGroup(id));
     if (event.chat.type === "private" && groupAt >= 0) S.order.splice(groupAt, 0, event.chat.id);
     else S.order.push(event.chat.id);
   }
@@ -269,7 +271,7 @@ function paintAvatar(el, name, id) {
 
 function subtitle(view) {
   // Telegram counts the bot among a group's members, so this does as well.
-  if (view.type === "group") return t("role_group") + " · " + t("members", { count: view.members.length + 1 });
+  if (view.type === "group") return t("role_" + view.role) + " · " + t("members", { count: view.members.length + 1 });
   const person = view.person;
   return t("role_" + person.role) + " · " + t("app_in", { language: t("lang_" + person.language_code) });
 }
@@ -382,7 +384,7 @@ function renderHeader() {
       const option = document.createElement("option");
       option.value = String(member);
       option.textContent = person ? person.view.title + " (" + t("role_" + person.view.person.role) + ")" : String(member);
-      option.selected = member === S.speaker;
+      option.selected = member === speakerIn(c);
       select.append(option);
     }
   }
@@ -853,7 +855,7 @@ function wire() {
     $("app").classList.remove("show-chat");
   });
   $("speaker").addEventListener("change", (e) => {
-    S.speaker = Number(e.target.value);
+    S.speakers.set(S.current, Number(e.target.value));
     renderMessages();
     loadMenu();
   });
