@@ -1,9 +1,9 @@
 """The whole loop by clicking, on the demo sandbox: the volunteers' group holds the demo's
-invitation to a training session; a Kazakh-speaking citizen files an anonymous report with a
-photo, the moderators take it in their group and ask a question, the citizen answers with the
-follow-up code, the case is resolved, and /stats draws its chart.
+invitation to a training session and the news channel its news; a Kazakh-speaking citizen files
+an anonymous report with a photo, the moderators take it in their group and ask a question, the
+citizen answers with the follow-up code, the case is resolved, and /stats draws its chart.
 
-It is one test in six steps, like one afternoon of use: each step needs what the one before
+It is one test in seven steps, like one afternoon of use: each step needs what the one before
 left in the sandbox, and pytest-xdist may hand the tests of one module to different workers."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from selenium.webdriver.common.by import By
 from bot.devtools.sandbox import demo
 from bot.views.common import MENU_REPORT
 from bot.views.report_keyboards import SEND_LOCATION
-from tests.browser.conftest import AIGUL, DANIYAR, GROUP_ID, VOLUNTEERS_ID
+from tests.browser.conftest import AIGUL, CHANNEL_ID, DANIYAR, GROUP_ID, MARAT, VOLUNTEERS_ID
 from tests.browser.page import CODE, Page
 from tests.conftest import translate
 
@@ -228,9 +228,22 @@ def the_volunteers_group_is_invited_to_the_demo_session(page: Page) -> None:
     page.screenshot("volunteers-group")
 
 
+def the_news_channel_holds_the_demo_news_in_both_languages(page: Page) -> None:
+    page.open_chat(CHANNEL_ID)
+    page.bot_reply({}, expect=demo.NEWS["title_kk"])
+    page.bot_reply({}, expect=demo.NEWS["title_ru"])
+    assert not page.driver.find_element(By.ID, "composer").is_displayed()  # only the bot posts
+    page.screenshot("news-channel")
+    # The editor published it before the sandbox began: the bot has not written to a chat he
+    # never opened (Telegram would not let it), so his chat still starts with "Start".
+    page.open_chat(MARAT)
+    assert page.driver.find_element(By.ID, "start-btn").is_displayed()
+
+
 def test_one_afternoon_of_use(page: Page, i18n: I18n, tmp_path: Path) -> None:
     story: dict[str, Any] = {}
     the_volunteers_group_is_invited_to_the_demo_session(page)
+    the_news_channel_holds_the_demo_news_in_both_languages(page)
     onboarding_in_kazakh_by_clicking(page, i18n)
     anonymous_report_with_a_photo_from_the_computer(page, i18n, story, tmp_path)
     the_moderators_take_the_case_and_ask_a_question(page, i18n, story)

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
+from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.devtools.sandbox import demo, runner
-from bot.devtools.sandbox.people import GROUP_ID, VOLUNTEERS_ID
+from bot.devtools.sandbox.people import CHANNEL_ID, GROUP_ID, VOLUNTEERS_ID
 from bot.domain import VOLUNTEERS_RECIPIENT
 
-SUPERADMIN, MODERATOR = 7_000_000_004, 7_000_000_003
+SUPERADMIN, MODERATOR, EDITOR = 7_000_000_004, 7_000_000_003, 7_000_000_005
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
@@ -81,6 +82,37 @@ async def test_the_demo_invites_the_volunteers_group_to_a_session_in_three_days(
         "SELECT 1 FROM outbox WHERE recipient = ?", (VOLUNTEERS_RECIPIENT,)
     )
     assert len(invitations) == 1
+
+
+async def test_the_demo_news_goes_to_the_channel_in_both_languages(
+    staffed: Settings, db: Database
+) -> None:
+    with_channel = staffed.model_copy(update={"news_channels": {"*": CHANNEL_ID}})
+    await runner.make_moderator(with_channel, db, MODERATOR, SUPERADMIN)
+    await runner.make_editor(with_channel, db, EDITOR, SUPERADMIN)
+    seeded = await demo.seed(
+        with_channel,
+        db,
+        lambda _content: "demo-photo",
+        moderator_id=MODERATOR,
+        editor_id=EDITOR,
+        now=NOW,
+        count=3,
+    )
+    item = await db.fetchone("SELECT * FROM news_items")
+    assert item["id"] == seeded.news_id and item["status"] == "published"
+    assert item["regions"] == "*" and item["title_ru"] == demo.NEWS["title_ru"]
+    assert "демо-жаңалық" in item["body_kk"] and "демо-новость" in item["body_ru"]
+    posts = await db.fetchall(
+        "SELECT recipient FROM outbox WHERE recipient = ?", (f"@channel:{CHANNEL_ID}",)
+    )
+    assert len(posts) == 2  # one post a language
+    # Published before the sandbox began: no progress message waits for the editor.
+    assert with_channel.secret_key is not None
+    editor = Keyring.from_setting(with_channel.secret_key.get_secret_value()).pseudonym(EDITOR)
+    assert await db.fetchall("SELECT 1 FROM outbox WHERE recipient = ?", (editor,)) == []
+    job = await db.fetchone("SELECT finished_at FROM broadcast_jobs WHERE owner = ?", (editor,))
+    assert job["finished_at"] is not None  # nothing left for a running bot to report on
 
 
 def test_the_plan_is_generated_the_same_way_every_time() -> None:

@@ -18,6 +18,7 @@ def test_sandbox_ignores_webhook_and_metrics_settings(tmp_path: Path) -> None:
         metrics_port=9100,
         default_locale="ru",
         volunteer_chat_id=-100500,
+        news_channels={"KZ-27": -100600},
     )
     settings = sandbox_settings(
         production,
@@ -26,7 +27,9 @@ def test_sandbox_ignores_webhook_and_metrics_settings(tmp_path: Path) -> None:
         admin_id=1,
         group_id=-2,
         volunteers_id=-3,
+        channel_id=-4,
     )
     assert (settings.mode, settings.metrics_port) == ("polling", None)
     assert (settings.moderator_chat_id, settings.volunteer_chat_id) == (-2, -3)
+    assert settings.news_channels == {"*": -4}
     assert settings.default_locale == "ru"  # the rest of the operator's settings stay

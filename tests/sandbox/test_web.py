@@ -17,7 +17,7 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import I18n
 
-from bot.devtools.sandbox.people import GROUP_ID, VOLUNTEERS_ID
+from bot.devtools.sandbox.people import CHANNEL_ID, GROUP_ID, VOLUNTEERS_ID
 from bot.devtools.sandbox.server import Sandbox
 from tests.conftest import translate
 from tests.sandbox.conftest import Client
@@ -29,23 +29,29 @@ PNG = base64.b64decode(
 )
 
 
-async def test_the_state_lists_the_people_and_both_groups(client: Client, i18n: I18n) -> None:
+async def test_the_state_lists_the_people_both_groups_and_the_channel(
+    client: Client, i18n: I18n
+) -> None:
     status, state = await client.get("/sandbox/api/state")
     assert status == 200
     chats = state["chats"]
     ids = [c["id"] for c in chats]
-    assert ids == [AIGUL, OLGA, DANIYAR, SAULE, MARAT, YERLAN, GROUP_ID, VOLUNTEERS_ID]
+    assert ids == [AIGUL, OLGA, DANIYAR, SAULE, MARAT, YERLAN, GROUP_ID, VOLUNTEERS_ID, CHANNEL_ID]
     roles = [c["person"]["role"] for c in chats[:6]]
     assert roles == ["citizen", "citizen", "moderator", "superadmin", "editor", "volunteer"]
     assert [c["person"]["language_code"] for c in chats[:2]] == ["kk", "ru"]
-    assert chats[-2]["members"] == [DANIYAR, SAULE]
+    moderators, volunteers, channel = chats[-3:]
+    assert moderators["members"] == [DANIYAR, SAULE]
     # The would-be volunteer and the moderators, who run the training sessions.
-    assert chats[-1]["members"] == [DANIYAR, SAULE, YERLAN]
-    assert [c["role"] for c in chats[-2:]] == ["group", "volunteers_group"]  # page: role_...
-    assert [c["title"] for c in chats[-2:]] == [
+    assert volunteers["members"] == [DANIYAR, SAULE, YERLAN]
+    assert [c["type"] for c in chats[-3:]] == ["group", "group", "channel"]
+    assert [c["role"] for c in chats[-3:]] == ["group", "volunteers_group", "channel"]  # role_…
+    assert [c["title"] for c in chats[-3:]] == [
         translate(i18n, "Adal moderators", "kk"),
         translate(i18n, "Adal volunteers", "kk"),
+        translate(i18n, "Adal news", "kk"),
     ]
+    assert "members" not in channel  # only the bot posts there
     assert state["demo"] is False
     assert state["messages"][str(AIGUL)] == []
 
@@ -134,6 +140,11 @@ async def test_people_act_only_in_their_own_chats(client: Client, sandbox: Sandb
         "send", {"chat_id": VOLUNTEERS_ID, "user_id": AIGUL, "text": "let me in"}
     )
     assert (status, answer["error"]) == (400, "chat")
+    for person in (DANIYAR, MARAT):  # not even the moderator or the editor
+        status, answer = await client.post(
+            "send", {"chat_id": CHANNEL_ID, "user_id": person, "text": "hello channel"}
+        )
+        assert (status, answer["error"]) == (400, "chat")
 
 
 async def test_buttons_are_pressed_only_when_they_are_there(
@@ -223,8 +234,8 @@ async def test_a_new_person_gets_a_chat_and_can_join_the_group(
     _, state = await client.get("/sandbox/api/state")
     person = next(c for c in state["chats"] if c["id"] == answer["id"])
     assert person["person"]["name"] == "Мирас" and person["person"]["language_code"] == "en"
-    assert answer["id"] in state["chats"][-2]["members"]  # the moderators' group
-    assert answer["id"] in state["chats"][-1]["members"]  # and the volunteers'
+    assert answer["id"] in state["chats"][-3]["members"]  # the moderators' group
+    assert answer["id"] in state["chats"][-2]["members"]  # and the volunteers'
     assert sandbox.emulator.world.users[answer["id"]]["language_code"] == "en"
     for bad in ({"name": "", "language_code": "kk"}, {"name": "A", "language_code": "de"}):
         status, _ = await client.post("people", bad)

@@ -13,9 +13,10 @@ event loop hold:
 - the people (people.py): two citizens (Kazakh and Russian apps), a moderator (made one at
   start-up through the moderation service), a superadmin (in ADMIN_IDS), a news editor and a
   would-be volunteer, plus the moderators' group (MODERATOR_CHAT_ID), the volunteers' group
-  (VOLUNTEER_CHAT_ID) and anyone added from the page;
-- with ``--demo``, made-up cases filed and moderated through the services, and one training
-  session announced to the volunteers' group (demo.py).
+  (VOLUNTEER_CHAT_ID), the news channel (NEWS_CHANNELS, all regions) and anyone added from
+  the page;
+- with ``--demo``, made-up cases filed and moderated through the services, one training
+  session announced to the volunteers' group and one news item published (demo.py).
 
 Everything is kept in ``data/sandbox/``: the database, its own SECRET_KEY, the emulated world
 (saved every few seconds and on exit) and the people added. ``--reset`` starts over.

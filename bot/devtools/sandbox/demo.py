@@ -7,12 +7,13 @@ services, as the bot itself would, with the clock set back: filed over the last 
 taken, questioned, forwarded, resolved, rejected or marked duplicate like real work would go.
 The freshest open cases are announced to the moderators' group as cards. One training session,
 three days ahead, is announced to the volunteers' group (VOLUNTEER_CHAT_ID), and its
-reminders come when they fall due while the sandbox runs.
+reminders come when they fall due while the sandbox runs. The editor has published one news
+item for all regions, so the news channel (NEWS_CHANNELS) holds it in both languages.
 
 Coupling to the bot (the second of the two places, with runner.py): this module takes the
 app's services from ``bot.factory.create_services`` on a clock it can set, and calls
 ``ReportService.submit``, ``UserService.ensure``, ``ModerationService.moderator / take / ask /
-set_status`` and ``TrainingService.create``.
+set_status``, ``TrainingService.create`` and ``NewsService.create / set_field / publish``.
 """
 
 from __future__ import annotations
@@ -174,6 +175,20 @@ TRAINING: dict[str, Any] = {
     "unlocks": "procurement",
 }
 TRAINING_IN_DAYS = 3
+# The editor's news item, for all regions; made up, and it says so.
+NEWS = {
+    "title_kk": "Теректі ауданындағы мектеп құрылысы қайта басталды",
+    "body_kk": (
+        "Тұрғындардың өтініштерінен кейін мердігер құрылыс алаңына қайта оралды. Еріктілер "
+        "жұмыстың барысын апта сайын тексеріп отырады.\n\nБұл — демо-жаңалық: оқиға ойдан "
+        "құрастырылған."
+    ),
+    "title_ru": "В Теректинском районе возобновили стройку школы",
+    "body_ru": (
+        "После обращений жителей подрядчик вернулся на стройплощадку. Волонтёры каждую неделю "
+        "проверяют, как идут работы.\n\nЭто демо-новость: событие вымышлено."
+    ),
+}
 TRAINING_AT_HOUR = 15  # Asia/Almaty
 
 
@@ -183,6 +198,7 @@ class Seeded:
     reporter_ids: list[int] = field(default_factory=list)
     reporter_locales: dict[int, str] = field(default_factory=dict)
     training_id: int | None = None
+    news_id: int | None = None
 
 
 class Clock:
@@ -272,6 +288,7 @@ async def seed(
     photo: Callable[[bytes], str],
     *,
     moderator_id: int,
+    editor_id: int | None = None,
     now: datetime | None = None,
     count: int = REPORTS,
 ) -> Seeded:
@@ -357,7 +374,31 @@ async def seed(
         else:
             await moderation.set_status(moderator, report, step)
     result.training_id = await _announce_training(services, moderator, settings.timezone)
+    if editor_id is not None:
+        result.news_id = await _publish_news(services, outbox_repo, editor_id)
     return result
+
+
+async def _publish_news(services: Any, outbox_repo: Any, editor_id: int) -> int:
+    """The editor's item for all regions, published: it goes to the news channel."""
+    from bot.services.news import GENERAL_TOPIC
+
+    news, pseudonym = services.news, services.users.pseudonym(editor_id)
+    role = await news.role(editor_id, pseudonym)
+    if role is None:
+        raise RuntimeError("the demo needs the sandbox's editor to exist first")
+    item_id = int(await news.create(role, None, GENERAL_TOPIC))
+    for name, value in NEWS.items():
+        await news.set_field(role, item_id, name, value)
+    job = await news.publish(role, item_id, None)
+    # Published before the sandbox began, to no subscriber yet: the broadcast is over at once,
+    # and its progress message (queued under this key by Broadcasts._queue_progress) is not
+    # sent to an editor who has not opened the chat.
+    await services.broadcasts.tick()
+    progress = await outbox_repo.find(f"progress:{job}")
+    if progress is not None:
+        await outbox_repo.drop(progress.id)
+    return item_id
 
 
 async def _announce_training(services: Any, moderator: Any, zone: str) -> int:

@@ -1,4 +1,5 @@
-"""The made-up people of the sandbox, the moderators' group and the volunteers' group.
+"""The made-up people of the sandbox, the moderators' and the volunteers' groups, the news
+channel.
 
 Each person is a Telegram user of the emulator with a private chat with the bot. Their ids are
 plausible Telegram ids that no real account needs to have: nothing leaves the computer.
@@ -19,6 +20,8 @@ GROUP_ID = -1_007_000_000_001
 # VOLUNTEER_CHAT_ID: training invitations and reminders are posted there too. Its members are
 # the would-be volunteer and the moderators' group (who run the sessions).
 VOLUNTEERS_ID = -1_007_000_000_002
+# NEWS_CHANNELS "*": published news is posted there in each of its languages.
+CHANNEL_ID = -1_007_000_000_003
 FIRST_ADDED_ID = 7_000_000_101
 
 

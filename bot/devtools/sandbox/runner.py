@@ -54,9 +54,11 @@ def sandbox_settings(
     admin_id: int,
     group_id: int,
     volunteers_id: int,
+    channel_id: int,
 ) -> Settings:
     """The operator's settings (language, time zone, log level...) with the bot pointed at
-    the emulator, the sandbox's superadmin and groups, and a database of its own."""
+    the emulator, the sandbox's superadmin, groups and news channel, and a database of its
+    own."""
     return base.model_copy(
         update={
             "bot_token": SecretStr(TOKEN),
@@ -65,6 +67,7 @@ def sandbox_settings(
             "admin_ids": (admin_id,),
             "moderator_chat_id": group_id,
             "volunteer_chat_id": volunteers_id,
+            "news_channels": {"*": channel_id},
             "database_path": data_dir / DATABASE_NAME,
             # The emulator's page is the only client: no webhook, no metrics port of its own
             # (a production .env with MODE=webhook would otherwise bind the page's port).

@@ -20,12 +20,21 @@ from bot.devtools.emulator import BotApiEmulator, snapshot
 from bot.devtools.emulator.state import StoredMessage
 
 from . import runner, views
-from .people import GROUP_ID, VOLUNTEERS_ID, Person, Roster, by_role, in_volunteers_group
-from .texts import GROUP_TITLE, VOLUNTEERS_TITLE
+from .people import (
+    CHANNEL_ID,
+    GROUP_ID,
+    VOLUNTEERS_ID,
+    Person,
+    Roster,
+    by_role,
+    in_volunteers_group,
+)
+from .texts import CHANNEL_TITLE, GROUP_TITLE, VOLUNTEERS_TITLE
 from .web import Refused, SandboxWeb
 
 log = logging.getLogger(__name__)
 GROUPS = (GROUP_ID, VOLUNTEERS_ID)  # the moderators' and the volunteers'
+SHARED = (*GROUPS, CHANNEL_ID)  # the chats shown besides people's own
 EXIT_CONFIG = 2
 SAVE_EVERY_SECONDS = 2.0
 WORLD_DIR = "world"
@@ -124,7 +133,7 @@ class Sandbox:
                     log.warning("could not save the sandbox: %s", type(exc).__name__)
 
     def populate(self, group_locale: str) -> None:
-        """Make every person and both groups known (kept ones stay as they were)."""
+        """Make every person, both groups and the channel known (kept ones stay as they were)."""
         world = self.emulator.world
         for person in self.roster.people:
             if person.id not in world.users:
@@ -139,6 +148,9 @@ class Sandbox:
                     self.emulator.add_group(chat_id, str(title), members)
             else:
                 world.chats[chat_id].members.update(members)
+        if CHANNEL_ID not in world.chats:
+            with self.i18n.context(), self.i18n.use_locale(group_locale):
+                self.emulator.add_channel(CHANNEL_ID, str(CHANNEL_TITLE), bot_is_admin=True)
 
     def add_hidden_users(self, user_ids: list[int], locale_of: dict[int, str]) -> None:
         """People of the demo data: they exist (the bot can write to them) but are not shown."""
@@ -174,7 +186,7 @@ class Sandbox:
     # --- what the page reads --------------------------------------------------------------
 
     def visible(self, chat_id: int) -> bool:
-        return chat_id in GROUPS or self.roster.get(chat_id) is not None
+        return chat_id in SHARED or self.roster.get(chat_id) is not None
 
     def chat_view(self, chat_id: int) -> dict[str, Any] | None:
         state = self.emulator.world.chats.get(chat_id)
@@ -188,6 +200,13 @@ class Sandbox:
                 "type": "private",
                 "title": person.name,
                 "person": asdict(person),
+            }
+        if chat_id == CHANNEL_ID:  # nobody writes there but the bot
+            return {
+                "id": chat_id,
+                "type": "channel",
+                "role": "channel",
+                "title": state.chat.get("title"),
             }
         members = [p.id for p in self.roster.people if p.id in state.members]
         return {
@@ -210,7 +229,7 @@ class Sandbox:
         world = self.emulator.world
         chats = [
             view
-            for cid in [*(p.id for p in self.roster.people), *GROUPS]
+            for cid in [*(p.id for p in self.roster.people), *SHARED]
             if (view := self.chat_view(cid)) is not None
         ]
         messages = {}
@@ -296,6 +315,7 @@ async def serve(options: Options, base: Settings) -> None:
         admin_id=superadmin.id,
         group_id=GROUP_ID,
         volunteers_id=VOLUNTEERS_ID,
+        channel_id=CHANNEL_ID,
     )
     sandbox.populate(settings.group_locale)
     stop = asyncio.Event()
@@ -334,7 +354,9 @@ async def _seed_demo(sandbox: Sandbox, settings: Settings, db: Any) -> None:
         return sandbox.emulator.files.add_photo(content)[-1]["file_id"]
 
     moderator = sandbox.person("moderator")
-    seeded = await demo.seed(settings, db, photo, moderator_id=moderator.id)
+    seeded = await demo.seed(
+        settings, db, photo, moderator_id=moderator.id, editor_id=sandbox.person("editor").id
+    )
     sandbox.add_hidden_users(seeded.reporter_ids, seeded.reporter_locales)
     (sandbox.data_dir / DEMO_MARK).write_text(f"{seeded.reports}\n", encoding="ascii")
     console.say(console.SANDBOX_DEMO_SEEDED, count=seeded.reports)

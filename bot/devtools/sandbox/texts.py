@@ -13,6 +13,8 @@ from aiogram.utils.i18n import lazy_gettext as __
 GROUP_TITLE = __("Adal moderators")
 # The volunteers' group (VOLUNTEER_CHAT_ID), where training invitations are posted as well.
 VOLUNTEERS_TITLE = __("Adal volunteers")
+# The news channel (NEWS_CHANNELS, for all regions): published news is posted there.
+CHANNEL_TITLE = __("Adal news")
 
 PAGE_TEXTS = {
     "title": __("Adal sandbox"),
@@ -43,6 +45,7 @@ PAGE_TEXTS = {
     "role_volunteer": __("wants to volunteer (/volunteer)"),
     "role_group": __("moderators' group"),
     "role_volunteers_group": __("volunteers' group (VOLUNTEER_CHAT_ID)"),
+    "role_channel": __("news channel (NEWS_CHANNELS)"),
     "lang_kk": __("Kazakh"),
     "lang_ru": __("Russian"),
     "lang_en": __("English"),

@@ -95,6 +95,7 @@ function viewer(chatId) {
   const id = chatId === undefined ? S.current : chatId;
   const c = chat(id);
   if (!c) return null;
+  if (c.view.type === "channel") return null; // only the bot posts in a channel
   return c.view.type === "private" ? c.view.id : speakerIn(c);
 }
 
@@ -272,6 +273,7 @@ function paintAvatar(el, name, id) {
 function subtitle(view) {
   // Telegram counts the bot among a group's members, so this does as well.
   if (view.type === "group") return t("role_" + view.role) + " · " + t("members", { count: view.members.length + 1 });
+  if (view.type === "channel") return t("role_" + view.role);
   const person = view.person;
   return t("role_" + person.role) + " · " + t("app_in", { language: t("lang_" + person.language_code) });
 }
@@ -331,7 +333,7 @@ function fillChatItem(item, c, id) {
   };
   item.classList.toggle("selected", id === S.current);
   const avatar = item.querySelector(".avatar");
-  avatar.classList.toggle("group", c.view.type === "group");
+  avatar.classList.toggle("group", c.view.type !== "private");
   paintAvatar(avatar, c.view.title, id);
   setText(".chat-item-name", c.view.title);
   setText(".badge", String(c.unread)).hidden = c.unread <= 0;
@@ -356,7 +358,8 @@ function openChat(id, options) {
   if (changed || !(options && options.keepReply)) setReply(null);
   $("app").classList.add("show-chat");
   $("no-chat").hidden = true;
-  for (const el of ["chat-head", "messages", "composer"]) $(el).hidden = false;
+  for (const el of ["chat-head", "messages"]) $(el).hidden = false;
+  $("composer").hidden = c.view.type === "channel";
   renderHeader();
   renderMessages();
   renderKeyboard();
@@ -365,7 +368,7 @@ function openChat(id, options) {
   loadMenu();
   const lastForceReply = [...c.messages.values()].filter((m) => m.from.is_bot).sort((a, b) => b.id - a.id)[0];
   if (changed && lastForceReply && lastForceReply.force_reply && appliesTo(lastForceReply, viewer())) setReply(lastForceReply);
-  if (window.matchMedia("(min-width: 721px)").matches) $("composer-input").focus();
+  if (c.view.type !== "channel" && window.matchMedia("(min-width: 721px)").matches) $("composer-input").focus();
 }
 
 function renderHeader() {
@@ -398,6 +401,7 @@ function renderStatus() {
   status.classList.toggle("typing", typing);
   if (typing) status.textContent = (isGroup() ? S.bot.name + " " : "") + t("typing");
   else if (c.view.type === "group") status.textContent = t("members", { count: c.view.members.length + 1 });
+  else if (c.view.type === "channel") status.textContent = t("role_" + c.view.role);
   else status.textContent = t("bot") + " · @" + S.bot.username;
 }
 
