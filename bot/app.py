@@ -117,6 +117,7 @@ async def run_bot(
         mode=settings.mode,
         outbox_depth=services.outbox.depth,
         last_update_age=lambda: intake.last_handled_age,
+        another_copy=lambda: intake.another_copy_polling,
     )
     # Same names start_polling would pass, so startup handlers can ask for them.
     context = {"dispatcher": dispatcher, "bots": [bot], "i18n": i18n, **dispatcher.workflow_data}

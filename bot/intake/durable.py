@@ -32,6 +32,7 @@ from bot.crypto import Keyring
 from bot.db.health import StorageAlarm, storage_problem
 from bot.db.repositories.inbox import InboxItem, InboxRepository
 from bot.intake.chat_order import ChatOrderedScheduler
+from bot.intake.conflict import ConflictWatch
 
 log = logging.getLogger(__name__)
 _SEAL_CONTEXT = b"inbox"
@@ -68,8 +69,12 @@ class DurableIntake:
         alarm: StorageAlarm | None = None,
         allowed_updates: list[str] | None = None,
         observer: IntakeObserver | None = None,
+        retry_delay: float = 0.5,
+        conflicts: ConflictWatch | None = None,
     ) -> None:
         self._bot = bot
+        self._retry_delay = retry_delay  # the first wait after a failed getUpdates; doubles
+        self._conflicts = conflicts or ConflictWatch()
         self._dp = dispatcher
         self._inbox = inbox
         self._keyring = keyring
@@ -86,6 +91,11 @@ class DurableIntake:
     @property
     def queued(self) -> int:
         return self._scheduler.queued
+
+    @property
+    def another_copy_polling(self) -> bool:
+        """Another copy of the bot takes this token's updates (409 Conflict) at the moment."""
+        return self._conflicts.active
 
     @property
     def last_handled_age(self) -> float | None:
@@ -174,17 +184,26 @@ class DurableIntake:
             except TelegramRetryAfter as exc:
                 await asyncio.sleep(exc.retry_after)
                 continue
-            except (TelegramNetworkError, TelegramServerError, TelegramConflictError) as exc:
+            except TelegramConflictError as exc:
                 failures += 1
-                delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+                self._conflicts.conflict(webhook="webhook" in exc.message.lower())
+                await asyncio.sleep(self._backoff(failures))
+                continue
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                failures += 1
+                delay = self._backoff(failures)
                 log.warning("getUpdates failed (%s); retrying in %.1fs", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 continue
             failures = 0
+            self._conflicts.polled()
             if not updates:
                 continue
             await self.accept(updates)
             offset = updates[-1].update_id + 1
+
+    def _backoff(self, failures: int) -> float:
+        return min(30.0, self._retry_delay * 2 ** min(failures, 6))
 
     def _items(self, updates: Sequence[Update]) -> list[InboxItem]:
         items = []

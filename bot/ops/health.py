@@ -1,6 +1,6 @@
 """GET /healthz: is the database reachable, how deep is the outbox, when was an update last
-handled. 200 when the database answers, 503 when it does not (a load balancer or systemd
-watchdog script can act on the code alone)."""
+handled, is another copy of the bot taking the updates. 200 when the database answers, 503 when
+it does not (a load balancer or systemd watchdog script can act on the code alone)."""
 
 from __future__ import annotations
 
@@ -26,11 +26,13 @@ class Health:
         mode: str,
         outbox_depth: Callable[[], Awaitable[int]],
         last_update_age: Callable[[], float | None],
+        another_copy: Callable[[], bool] = lambda: False,
     ) -> None:
         self._db = db
         self._mode = mode
         self._outbox_depth = outbox_depth
         self._last_update_age = last_update_age
+        self._another_copy = another_copy
 
     async def snapshot(self) -> tuple[bool, dict[str, Any]]:
         reachable, depth = True, None
@@ -47,6 +49,7 @@ class Health:
             "database": "reachable" if reachable else "unreachable",
             "outbox_depth": depth,
             "last_update_age_seconds": None if age is None else round(age, 1),
+            "another_copy_polling": self._another_copy(),
         }
 
     async def handle(self, _request: web.Request) -> web.Response:

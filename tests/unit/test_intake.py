@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramConflictError
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Message, Update
 
@@ -223,3 +224,39 @@ async def test_after_webhook_mode_the_first_poll_does_not_trust_the_highest_stor
     await task
     assert session.offsets[0] is None  # from Telegram's oldest unconfirmed update
     assert handled == [8]  # the missed one handled, the stored one not again
+
+
+class ConflictingSession(PollingSession):
+    """Another copy of the bot polls too: Telegram ends this copy's first polls with 409."""
+
+    def __init__(self, inbox_ids: callable, conflicts: int) -> None:
+        super().__init__(inbox_ids)
+        self.conflicts = conflicts
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ):
+        if isinstance(method, GetUpdates) and self.conflicts:
+            self.conflicts -= 1
+            raise TelegramConflictError(
+                method=method,
+                message="Conflict: terminated by other getUpdates request; make sure that only"
+                " one bot instance is running",
+            )
+        return await super().make_request(bot, method, timeout)
+
+
+async def test_another_copy_polling_is_told_once_and_the_updates_still_come(
+    db: Database, keyring: Keyring, handled: list[int], caplog: pytest.LogCaptureFixture
+) -> None:
+    session = ConflictingSession(lambda: all_ids(db), conflicts=4)
+    bot = FakeBot()
+    bot.session = session
+    session.batches = [[numbered(7, 1)]]
+    intake = make_intake(bot, recording_dispatcher(handled), db, keyring, retry_delay=0.001)
+    await run_until(intake, lambda: handled == [1])
+    told = [r for r in caplog.records if r.name == "bot.intake.conflict"]
+    assert [r.levelname for r in told] == ["ERROR"]  # four conflicts, one line
+    assert "another copy of the bot" in told[0].getMessage()
+    assert intake.another_copy_polling  # /healthz says so until two quiet minutes have passed
+    assert not any("getUpdates failed" in r.getMessage() for r in caplog.records)

@@ -141,6 +141,7 @@ async def test_healthz_says_whether_the_database_answers(
             "database": "reachable",
             "outbox_depth": 0,
             "last_update_age_seconds": None,
+            "another_copy_polling": False,
         }
         await db.close()
         async with session.get(f"{base}/healthz") as response:
