@@ -19,7 +19,9 @@ Printed per bot and round: updates/s (updates sent / wall time from the first up
 last answer), p50 and p99 of the reply latency (from the emulator receiving an update to the
 bot's first visible answer in that chat: a message sent or edited), peak RSS (VmHWM), the CPU
 time the bot's process used per update (user + system, all threads: the steadiest figure on a
-busy machine) and the cold start (process start to its first getUpdates); then Adal/echo.
+busy machine) and the cold start (process start to its first getUpdates); then Adal/echo,
+and what the two goals (half the echo bot's rate, p99 under 50 ms) mean together at this
+load: with every user waiting for each answer, the mean latency is users / updates per second.
 Figures, not pass/fail.
 
 The outbox (which sends the confirmation after Submit) keeps every message the process sends
@@ -456,6 +458,14 @@ async def main(users: int, rounds: int, profile: Path | None, outbox_rate: float
                 print(
                     f"  adal/echo {ratio:.2f} (goal >= 0.50); adal p99 {p99:.1f} ms (goal < 50);"
                     f" adal's CPU per update {cpu_ratio:.1f}x the echo bot's"
+                )
+                # Each user waits for the answer before the next step, so the mean latency is
+                # users / rate (Little's law): the two goals meet only on a fast enough host.
+                half = 0.5 * echo_phase.rate
+                print(
+                    f"  at half the echo bot's rate ({half:.0f} updates/s) {users} waiting users"
+                    f" would wait {users / half * 1000:.0f} ms on average; a p99 under 50 ms"
+                    f" needs more than {users / 0.05:.0f} updates/s"
                 )
             echo.stop()
             await adal.terminate()
