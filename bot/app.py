@@ -128,6 +128,13 @@ async def run_bot(
             # A webhook left from webhook mode would make every getUpdates fail (409).
             after_webhook = bool((await bot.get_webhook_info()).url)
             await bot.delete_webhook(drop_pending_updates=False)
+            if after_webhook:
+                # Right after a switch from MODE=webhook; otherwise a copy on another machine
+                # has just lost its updates to this one, and nothing else would say so.
+                log.warning(
+                    "a webhook was set for this token: removed, to poll; a copy of the bot in"
+                    " webhook mode, if one runs, gets no more updates"
+                )
         me = await bot.get_me()
         # Ports first: one that is taken stops the bot before anything else has started.
         receiver = None

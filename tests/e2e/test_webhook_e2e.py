@@ -155,6 +155,7 @@ async def test_webhook_refuses_forged_updates_survives_stops_and_switches_back(
         process.use_mode("polling")
         await process.start()
         assert emulator.api.webhooks.webhook is None
+        assert process.log().count("a webhook was set for this token: removed, to poll") == 1
         await wait_answered(emulator, messages, total)
         await emulator.wait_for_bot_message(outsider, after=0)
         assert await process.terminate() == 0
