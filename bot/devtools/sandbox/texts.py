@@ -34,7 +34,7 @@ PAGE_TEXTS = {
     ),
     "name": __("Name"),
     "app_language": __("Language of the Telegram app"),
-    "in_group": __("Also a member of the moderators' group"),
+    "in_group": __("Also a member of the moderators' and the volunteers' groups"),
     "add": __("Add"),
     "cancel": __("Cancel"),
     "close": __("Close"),
