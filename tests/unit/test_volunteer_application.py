@@ -13,6 +13,7 @@ from bot.crypto import Keyring
 from bot.db.connection import Database
 from bot.factory import create_dispatcher
 from bot.views.callbacks import VolAction, VolModAction
+from bot.views.common import button_expired_text
 from bot.views.moderation import moderators_command_refused
 from bot.views.volunteers.application import intro_text
 from bot.views.volunteers.moderation import approved_notice
@@ -147,6 +148,20 @@ async def test_volunteers_list_filters_and_pages(chat: Chat, db: Database, i18n:
     # Almaty's moderator sees none of them.
     other = await chat.send(u.text(u.user(OTHER_MOD, "ru"), "/volunteers"))
     assert not [b for b in buttons(other) if b.startswith("vm:card")]
+
+
+@pytest.mark.parametrize(
+    "forged", [{"status": "deleted"}, {"skill": "hacking"}, {"region": "KZ-99"}]
+)
+async def test_a_list_button_the_bot_never_drew_is_out_of_date(
+    chat: Chat, i18n: I18n, forged: dict[str, str]
+) -> None:
+    """Found by the random-update hunt (ADAL_RANDOM_UPDATES=4000): an unknown filter in a
+    list button raised KeyError in the list's title."""
+    await staff(chat)
+    shown = await chat.send(u.callback(u.user(MODERATOR, "ru"), vm(VolModAction.PAGE, **forged)))
+    assert alerts(shown) == [render(i18n, button_expired_text, "ru")]
+    assert not [r for r in shown if isinstance(r, EditMessageText)]
 
 
 async def test_a_stranger_is_refused_the_moderators_commands(

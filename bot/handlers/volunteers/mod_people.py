@@ -23,12 +23,13 @@ from bot.handlers.volunteers.states import ModVolunteerInput
 from bot.handlers.volunteers.wizard import act_on_typed, ask_about, still_allowed
 from bot.replies import acknowledge
 from bot.services.moderation import ModerationService
-from bot.services.regions import region_from_text
+from bot.services.regions import get_region, region_from_text
 from bot.services.volunteers.errors import VolunteerActionError
 from bot.services.volunteers.people import VolunteerService
 from bot.services.volunteers.recognition import RecognitionService
 from bot.services.volunteers.rules import SKILLS
 from bot.views.callbacks import VolModAction, VolModCallback
+from bot.views.common import button_expired_text
 from bot.views.volunteers.errors import action_error_text
 from bot.views.volunteers.moderation import (
     STATUS_FILTERS,
@@ -113,10 +114,22 @@ async def page(
     i18n: I18n,
 ) -> None:
     moderator = await moderator_or_refuse(query, moderation, pseudonym, "volunteers")
-    if moderator is not None:
-        await acknowledge(query)
-        text, markup = await _list(moderator, volunteers, callback_data, i18n.current_locale)
-        await query.message.edit_text(text, reply_markup=markup)
+    if moderator is None:
+        return
+    if not _known_filters(callback_data):  # not a button the bot drew: forged, or from a bug
+        await acknowledge(query, button_expired_text(), alert=True)
+        return
+    await acknowledge(query)
+    text, markup = await _list(moderator, volunteers, callback_data, i18n.current_locale)
+    await query.message.edit_text(text, reply_markup=markup)
+
+
+def _known_filters(data: VolModCallback) -> bool:
+    return (
+        data.status in ("", *STATUS_FILTERS)
+        and data.skill in ("", *SKILLS)
+        and (not data.region or get_region(data.region) is not None)
+    )
 
 
 async def card(
