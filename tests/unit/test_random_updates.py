@@ -13,7 +13,8 @@ and after each sequence the database is consistent (tests/invariants.py: foreign
 status change audited and told). A sequence may start deep in a report (a scripted walk to a
 random step), where random input alone rarely gets. One dispatcher and database serve every
 example, so state piles up as in a running bot; 40 sequences of up to 25 updates take a few
-seconds (ADAL_RANDOM_UPDATES=400 for a longer hunt).
+seconds. ADAL_RANDOM_UPDATES=4000 is a longer hunt (about three minutes): it found a KeyError
+in the volunteers' list that 40 did not (test_volunteer_application.py, "never drew").
 """
 
 from __future__ import annotations
