@@ -34,14 +34,13 @@ class ConflictWatch:
     def conflict(self, *, webhook: bool) -> None:
         now = self._clock()
         self._last = now
-        self._count += 1
-        how = "set a webhook" if webhook else "polls getUpdates"
+        self._count += 1  # back to 0 when an incident ends
         if self._since is None:
-            self._since, self._told, self._count = now, now, 1
+            self._since, self._told = now, now
             log.error(
                 "another copy of the bot %s with this token and takes its updates: stop it;"
                 " this copy keeps polling",
-                how,
+                "set a webhook" if webhook else "polls getUpdates",
             )
         elif now - self._told >= REMIND:
             self._told = now

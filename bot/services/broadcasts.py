@@ -40,6 +40,11 @@ class Progress:
         return self.job.finished_at is not None
 
 
+def progress_key(job_id: int) -> str:
+    """The outbox dedupe key of a job's progress message to its owner."""
+    return f"progress:{job_id}"
+
+
 class Broadcasts:
     def __init__(
         self,
@@ -129,7 +134,7 @@ class Broadcasts:
             owner,
             {"kind": "broadcast_progress", "job": job_id},
             priority=Priority.NORMAL,
-            dedupe=f"progress:{job_id}",
+            dedupe=progress_key(job_id),
         )
 
     def _estimate(self, job: Job, remaining: int) -> datetime | None:

@@ -175,6 +175,7 @@ TRAINING: dict[str, Any] = {
     "unlocks": "procurement",
 }
 TRAINING_IN_DAYS = 3
+TRAINING_AT_HOUR = 15  # Asia/Almaty
 # The editor's news item, for all regions; made up, and it says so.
 NEWS = {
     "title_kk": "Теректі ауданындағы мектеп құрылысы қайта басталды",
@@ -189,7 +190,6 @@ NEWS = {
         "проверяют, как идут работы.\n\nЭто демо-новость: событие вымышлено."
     ),
 }
-TRAINING_AT_HOUR = 15  # Asia/Almaty
 
 
 @dataclass
@@ -381,6 +381,7 @@ async def seed(
 
 async def _publish_news(services: Any, outbox_repo: Any, editor_id: int) -> int:
     """The editor's item for all regions, published: it goes to the news channel."""
+    from bot.services.broadcasts import progress_key
     from bot.services.news import GENERAL_TOPIC
 
     news, pseudonym = services.news, services.users.pseudonym(editor_id)
@@ -392,10 +393,9 @@ async def _publish_news(services: Any, outbox_repo: Any, editor_id: int) -> int:
         await news.set_field(role, item_id, name, value)
     job = await news.publish(role, item_id, None)
     # Published before the sandbox began, to no subscriber yet: the broadcast is over at once,
-    # and its progress message (queued under this key by Broadcasts._queue_progress) is not
-    # sent to an editor who has not opened the chat.
+    # and its progress message is not sent to an editor who has not opened the chat.
     await services.broadcasts.tick()
-    progress = await outbox_repo.find(f"progress:{job}")
+    progress = await outbox_repo.find(progress_key(job))
     if progress is not None:
         await outbox_repo.drop(progress.id)
     return item_id

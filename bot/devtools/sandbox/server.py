@@ -139,17 +139,17 @@ class Sandbox:
             if person.id not in world.users:
                 self.emulator.add_user(person.id, person.name, language_code=person.language_code)
         people = self.roster.people
-        for chat_id, title, members in (
+        groups = (
             (GROUP_ID, GROUP_TITLE, [p.id for p in people if p.in_group]),
             (VOLUNTEERS_ID, VOLUNTEERS_TITLE, [p.id for p in people if in_volunteers_group(p)]),
-        ):
-            if chat_id not in world.chats:
-                with self.i18n.context(), self.i18n.use_locale(group_locale):
+        )
+        with self.i18n.context(), self.i18n.use_locale(group_locale):  # the titles' language
+            for chat_id, title, members in groups:
+                if chat_id not in world.chats:
                     self.emulator.add_group(chat_id, str(title), members)
-            else:
-                world.chats[chat_id].members.update(members)
-        if CHANNEL_ID not in world.chats:
-            with self.i18n.context(), self.i18n.use_locale(group_locale):
+                else:
+                    world.chats[chat_id].members.update(members)
+            if CHANNEL_ID not in world.chats:
                 self.emulator.add_channel(CHANNEL_ID, str(CHANNEL_TITLE), bot_is_admin=True)
 
     def add_hidden_users(self, user_ids: list[int], locale_of: dict[int, str]) -> None:

@@ -382,12 +382,13 @@ function renderHeader() {
   if (c.view.type === "group") {
     const select = $("speaker");
     select.textContent = "";
+    const speaker = speakerIn(c);
     for (const member of c.view.members) {
       const person = chat(member);
       const option = document.createElement("option");
       option.value = String(member);
       option.textContent = person ? person.view.title + " (" + t("role_" + person.view.person.role) + ")" : String(member);
-      option.selected = member === speakerIn(c);
+      option.selected = member === speaker;
       select.append(option);
     }
   }
