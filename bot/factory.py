@@ -43,6 +43,7 @@ from bot.delivery.news import NewsDelivery
 from bot.delivery.sender import TelegramSender
 from bot.handlers import get_routers
 from bot.handlers.fallback import HintThrottle
+from bot.handlers.gates import gate_routers
 from bot.handlers.inline_filters import inline_sync_filters
 from bot.middlewares.flood import FloodGuard, FloodMiddleware
 from bot.middlewares.held import HeldReplies, HeldRepliesMiddleware
@@ -317,6 +318,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(HeldRepliesMiddleware(dispatcher["held_replies"]))
     StoredLocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*(get_routers() if routers is None else routers))
+    gate_routers(dispatcher)  # reads the filters, so before they are wrapped
     inline_sync_filters(dispatcher)
     dispatcher.startup.register(set_commands)
     dispatcher.shutdown.register(release_held_replies)

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.db.repositories.moderators import Moderator
 from bot.db.repositories.reports import Report
 from bot.delivery.cards import CardDesk
+from bot.handlers.gates import ClaimedBy
 from bot.handlers.moderation import acts
 from bot.handlers.moderation.access import FORGED, refuse_press, refused_press
 from bot.handlers.moderation.casefile import chat_key, open_case
@@ -63,7 +64,7 @@ def get_router() -> Router:
     router.callback_query.register(task, on(F.action == ModAction.TASK))
     router.callback_query.register(open_case, on(F.action == ModAction.OPEN))
     # A moderator button whose data does not even parse was forged: refuse it and audit it.
-    router.callback_query.register(forged, F.data.startswith(ModCallback.__prefix__ + ":"))
+    router.callback_query.register(forged, ClaimedBy(ModCallback))
     return router
 
 

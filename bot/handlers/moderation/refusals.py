@@ -5,10 +5,11 @@ Included after every router that serves moderators, so it only sees what they di
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
+from bot.handlers.gates import ClaimedBy
 from bot.handlers.moderation.access import not_a_moderator, refuse_command, refuse_press
 from bot.services.moderation import ModerationService
 from bot.views.callbacks import PageAction, PageCallback, QueueCallback
@@ -37,7 +38,7 @@ def get_router() -> Router:
     router.callback_query.register(queue_button, QueueCallback.filter())
     router.callback_query.register(page_button, PageCallback.filter())
     # Data that parses as nothing of ours but claims to be a page of ours was forged.
-    router.callback_query.register(page_button, F.data.startswith(PageCallback.__prefix__ + ":"))
+    router.callback_query.register(page_button, ClaimedBy(PageCallback))
     return router
 
 

@@ -5,10 +5,11 @@ Included after every volunteering router that serves moderators."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery
 
+from bot.handlers.gates import ClaimedBy
 from bot.handlers.moderation.access import FORGED, not_a_moderator, refuse_press
 from bot.replies import acknowledge
 from bot.services.moderation import ModerationService
@@ -24,7 +25,7 @@ def get_router() -> Router:
     for factory in (VolModCallback, TaskModCallback, TrainingModCallback):
         router.callback_query.register(expired, factory.filter())
         # Data that does not even parse was forged: refused and audited.
-        router.callback_query.register(forged, F.data.startswith(factory.__prefix__ + ":"))
+        router.callback_query.register(forged, ClaimedBy(factory))
     return router
 
 

@@ -1,0 +1,281 @@
+"""Router gates (bot/handlers/gates.py): an update skips a router in one check only when none of
+its handlers could take it.
+
+A gate is the union of one condition per handler, each read from a filter of that handler. So
+it is enough that every kind of filter a gate reads implies its condition: whatever passes the
+filter passes the gate. Those are the properties here, each checked against aiogram's own
+filter on free input; then the tree: which routers are gated, and what it saves.
+"""
+
+from __future__ import annotations
+
+import collections
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Dispatcher, Router
+from aiogram.dispatcher.event.handler import HandlerObject
+from aiogram.filters import Command, CommandStart, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Chat, Message, User
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.handlers import get_routers
+from bot.handlers.gates import (
+    CallbackGate,
+    ClaimedBy,
+    MessageGate,
+    callback_gate,
+    gate_routers,
+    message_gate,
+)
+from bot.views import callbacks
+from tests import updates as u
+from tests.fake_session import FakeBot
+from tests.report_paths import walk
+from tests.unit.test_report_flow import onboard
+
+PERSON = User(id=7, is_bot=False, first_name="Айгүл")
+CHAT = Chat(id=7, type="private")
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+FACTORIES = [
+    value
+    for value in vars(callbacks).values()
+    if isinstance(value, type) and issubclass(value, CallbackData) and value is not CallbackData
+]
+# Blanks that str.split() drops before a command, as Command reads it, and some it keeps.
+BLANKS = st.sampled_from([" ", "\n", "\t", "\u3000", "\xa0", "\u2003", "\u200b", "\ufeff", ""])
+COMMAND_TEXT = st.builds(
+    lambda lead, prefix, name, mention, rest: f"{lead}{prefix}{name}{mention}{rest}",
+    st.lists(BLANKS, max_size=3).map("".join),
+    st.sampled_from(["/", "/", "/", "!", "", "／", "\\"]),
+    st.sampled_from(["start", "report", "help", "Start", "", "x"]) | st.text(max_size=6),
+    st.sampled_from(["", "@adal_test_bot", "@other_bot"]),
+    st.sampled_from(["", " arg", " KZ27-000001", "\nmore"]) | st.text(max_size=8),
+)
+
+
+def message(text: str | None = None, caption: str | None = None) -> Message:
+    return Message(message_id=1, date=NOW, chat=CHAT, from_user=PERSON, text=text, caption=caption)
+
+
+def press(data: str | None) -> CallbackQuery:
+    return CallbackQuery(id="1", from_user=PERSON, chat_instance="ci", data=data)
+
+
+class Steps(StatesGroup):
+    one = State()
+    two = State()
+
+
+class Other(StatesGroup):
+    three = State()
+
+
+RAW_STATES = st.sampled_from(
+    [None, "Steps:one", "Steps:two", "Other:three", "Steps", "", "*", "ReportFlow:area"]
+) | st.text(max_size=12)
+STATE_FILTERS = [
+    Steps.one,
+    Other.three,
+    State(),  # the default state: no conversation
+    StateFilter(Steps.two, Other.three),
+    StateFilter(None),
+    StateFilter("Steps:one", Steps),
+    StateFilter(Steps),
+    Steps(),
+]
+
+
+@given(text=COMMAND_TEXT, as_caption=st.booleans())
+async def test_whatever_a_command_filter_takes_passes_the_gate(
+    text: str, as_caption: bool
+) -> None:
+    bot = FakeBot()
+    event = message(caption=text) if as_caption else message(text=text)
+    for command in (
+        Command("start", "report"),
+        Command("help", prefix="/!"),
+        Command("start", ignore_case=True),
+        CommandStart(),
+    ):
+        gate = message_gate([HandlerObject(callback=_noop, filters=_filters(command))])
+        assert gate is not None
+        if await command(event, bot):
+            assert await gate(event, raw_state=None), (command, text)
+
+
+@given(raw_state=RAW_STATES, index=st.integers(0, len(STATE_FILTERS) - 1))
+async def test_whatever_a_state_filter_takes_passes_the_gate(raw_state: str | None, index: int):
+    state_filter = STATE_FILTERS[index]
+    gate = message_gate([HandlerObject(callback=_noop, filters=_filters(state_filter))])
+    assert gate is not None
+    event = message(text="any")
+    passes = state_filter(event, raw_state=raw_state)
+    if not isinstance(passes, bool):
+        passes = await passes
+    if passes:
+        assert await gate(event, raw_state=raw_state), (state_filter, raw_state)
+
+
+def test_a_filter_that_takes_any_state_leaves_the_router_ungated() -> None:
+    for each in (State("*"), StateFilter("*"), StateFilter(Steps.one, "*")):
+        assert message_gate([HandlerObject(callback=_noop, filters=_filters(each))]) is None
+
+
+PRESS_DATA = st.one_of(
+    st.sampled_from(FACTORIES).flatmap(
+        lambda factory: st.sampled_from(
+            [
+                f"{factory.__prefix__}{factory.__separator__}",
+                f"{factory.__prefix__}{factory.__separator__}{factory.__separator__}x",
+                f"{factory.__prefix__}",
+                f"{factory.__prefix__}x:1",
+                f" {factory.__prefix__}:1",
+            ]
+        )
+    ),
+    st.builds(
+        lambda prefix, parts: ":".join([prefix, *parts]),
+        st.sampled_from([f.__prefix__ for f in FACTORIES] + ["zz", ""]),
+        st.lists(st.text(max_size=5), max_size=6),
+    ),
+    st.text(max_size=20),
+)
+
+
+@given(data=PRESS_DATA)
+async def test_whatever_a_button_factory_takes_passes_the_gate(data: str) -> None:
+    query = press(data)
+    for factory in FACTORIES:
+        for button_filter in (factory.filter(), ClaimedBy(factory)):
+            gate = callback_gate([HandlerObject(callback=_noop, filters=_filters(button_filter))])
+            assert gate is not None
+            if await button_filter(query):
+                assert await gate(query), (factory, data)
+
+
+async def test_real_buttons_pass_their_gate_and_no_other_factorys() -> None:
+    """Control for the property above: it would hold for a gate that passes everything."""
+    rp = callbacks.ReportCallback.filter()
+    gate = callback_gate([HandlerObject(callback=_noop, filters=_filters(rp))])
+    assert gate is not None
+    data = callbacks.ReportCallback(action="area", value="education").pack()
+    assert await gate(press(data))
+    assert not await gate(press(callbacks.ModCallback.__prefix__ + ":take:1"))
+    assert not await gate(press("rpx:area:education"))
+    assert not await gate(press(None))
+
+
+async def test_a_gate_is_the_union_of_its_handlers() -> None:
+    gate = message_gate(
+        [
+            HandlerObject(callback=_noop, filters=_filters(Command("report"))),
+            HandlerObject(callback=_noop, filters=_filters(Steps.one)),
+        ]
+    )
+    assert isinstance(gate, MessageGate)
+    assert await gate(message(text=" /anything"), raw_state=None)  # a command: checked inside
+    assert await gate(message(text="typed"), raw_state="Steps:one")
+    assert not await gate(message(text="typed"), raw_state="Steps:two")
+    assert not await gate(message(text="typed /report"), raw_state=None)
+    presses = callback_gate(
+        [
+            HandlerObject(callback=_noop, filters=_filters(callbacks.ModCallback.filter())),
+            HandlerObject(callback=_noop, filters=_filters(ClaimedBy(callbacks.PageCallback))),
+        ]
+    )
+    assert isinstance(presses, CallbackGate)
+    assert await presses(press("pg:anything"))
+    assert not await presses(press("rp:area:x"))
+
+
+def test_one_handler_the_gate_cannot_read_leaves_the_router_ungated() -> None:
+    from aiogram import F
+
+    handlers = [
+        HandlerObject(callback=_noop, filters=_filters(Command("report"))),
+        HandlerObject(callback=_noop, filters=_filters(F.text == "📝")),
+    ]
+    assert message_gate(handlers) is None
+    assert callback_gate([HandlerObject(callback=_noop, filters=_filters(F.data))]) is None
+
+
+def _gates(router: Router) -> dict[tuple[str, str], int]:
+    """(router, observer) → gates in front of it, for every router that has handlers."""
+    found: dict[tuple[str, str], int] = {}
+    for name, observer in router.observers.items():
+        if observer.handlers and name in ("message", "callback_query"):
+            found[(router.name, name)] = sum(
+                isinstance(f.callback, MessageGate | CallbackGate)
+                for f in observer._handler.filters or []
+            )
+    for child in router.sub_routers:
+        found |= _gates(child)
+    return found
+
+
+def test_every_router_but_the_menu_words_and_the_fallback_is_gated_once() -> None:
+    dispatcher = Dispatcher()
+    dispatcher.include_routers(*get_routers())
+    gate_routers(dispatcher)
+    gate_routers(dispatcher)  # a tree reused by another dispatcher keeps its one gate
+    found = _gates(dispatcher)
+    ungated = sorted(key for key, gates in found.items() if gates == 0)
+    assert ungated == sorted(
+        [  # each has a handler for a main-menu word (F.text == a translated label)
+            ("common", "message"),
+            ("menu", "message"),
+            ("report-entry", "message"),
+            ("report-followup", "message"),
+            ("news-subscribe", "message"),
+            ("fallback", "message"),
+            ("fallback", "callback_query"),  # takes whatever nobody else did
+        ]
+    )
+    assert set(found.values()) == {0, 1}
+    assert len(found) > 50
+
+
+async def test_a_report_step_is_checked_against_its_own_handlers_only(
+    chat, dp: Dispatcher, bot: FakeBot, monkeypatch
+) -> None:
+    """Handler filters checked per update on the way through a whole report: each step used to
+    be checked against about 125 handlers (a button) or 100 (a typed answer)."""
+    person = u.user(4242, "kk")
+    await onboard(chat, person, "kk")
+    checked: collections.Counter[str] = collections.Counter()
+    original = HandlerObject.check
+
+    async def counting(self: HandlerObject, *args: Any, **kwargs: Any) -> Any:
+        checked["filters"] += 1
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HandlerObject, "check", counting)
+    session = bot.session_
+    walked = await walk(
+        dp,
+        bot,
+        lambda: session.requests,
+        lambda index: session.results[index],
+        person,
+        "full",
+        settle=dp["held_replies"].settle,
+    )
+    assert walked.case_number
+    per_update = checked["filters"] / len(walked.actions)
+    # Root filters included: one per router on the way (about 35), then the handlers of the
+    # routers whose gate passed.
+    assert per_update < 60, per_update
+
+
+async def _noop(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def _filters(*callbacks_: Any) -> list[Any]:
+    from aiogram.dispatcher.event.handler import FilterObject
+
+    return [FilterObject(callback=each) for each in callbacks_]
