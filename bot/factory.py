@@ -318,7 +318,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(HeldRepliesMiddleware(dispatcher["held_replies"]))
     StoredLocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*(get_routers() if routers is None else routers))
-    gate_routers(dispatcher)  # reads the filters, so before they are wrapped
+    gate_routers(dispatcher, i18n)  # reads the filters, so before they are wrapped
     inline_sync_filters(dispatcher)
     dispatcher.startup.register(set_commands)
     dispatcher.shutdown.register(release_held_replies)

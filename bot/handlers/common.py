@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.config import Settings
+from bot.handlers.gates import Word
 from bot.views.common import MENU_HELP, cancelled_text, help_text, main_menu, privacy_text
 
 
 def get_router() -> Router:
     router = Router(name="common")
     router.message.register(show_help, Command("help"))
-    router.message.register(show_help, F.text == MENU_HELP)
+    router.message.register(show_help, Word(MENU_HELP))
     router.message.register(show_privacy, Command("privacy"))
     router.message.register(cancel, Command("cancel"))
     return router

@@ -27,22 +27,31 @@ from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from babel.support import LazyProxy
 
 ANY_STATE = "*"
+UNTRANSLATED = "-"  # a locale no catalogue has: gettext gives the message id back
 
 
 class MessageGate(Filter):
-    """Passes a message in one of `states`, or one whose text or caption starts with one of
-    `command_prefixes` after blanks (as `Command` splits it)."""
+    """Passes a message in one of `states`, one whose text is one of `words`, or one whose text
+    or caption starts with one of `command_prefixes` after blanks (as `Command` splits it)."""
 
-    __slots__ = ("command_prefixes", "states")
+    __slots__ = ("command_prefixes", "states", "words")
 
-    def __init__(self, states: Iterable[str | None], command_prefixes: Iterable[str]) -> None:
+    def __init__(
+        self,
+        states: Iterable[str | None] = (),
+        command_prefixes: Iterable[str] = (),
+        words: Iterable[str] = (),
+    ) -> None:
         self.states = frozenset(states)
         self.command_prefixes = frozenset(command_prefixes)
+        self.words = frozenset(words)
 
     async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
-        if raw_state in self.states:
+        if raw_state in self.states or message.text in self.words:
             return True
         if self.command_prefixes:
             text = (message.text or message.caption or "").lstrip()
@@ -78,6 +87,28 @@ class ClaimedBy(Filter):
         return (query.data or "").startswith(self.factory.__prefix__ + self.factory.__separator__)
 
 
+class Word(Filter):
+    """A message whose text is `label` in the person's language: a reply-keyboard button."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label: LazyProxy) -> None:
+        self.label = label
+
+    async def __call__(self, message: Message) -> bool:
+        return message.text == str(self.label)
+
+    def in_any_language(self, i18n: I18n) -> set[str]:
+        """Every text the filter passes: the label in each language, and untranslated (what
+        a language without a catalogue gets)."""
+        found = set()
+        with i18n.context():
+            for locale in (*i18n.available_locales, UNTRANSLATED):
+                with i18n.use_locale(locale):
+                    found.add(str(self.label))
+        return found
+
+
 def _states(callback: object) -> set[str | None] | None:
     """The raw states a state filter passes; None if it passes any (or is not one)."""
     if isinstance(callback, State):
@@ -102,13 +133,15 @@ def _states(callback: object) -> set[str | None] | None:
     return None
 
 
-def _message_condition(filters: Iterable[FilterObject]) -> MessageGate | None:
+def _message_condition(filters: Iterable[FilterObject], i18n: I18n) -> MessageGate | None:
     for each in filters:
         states = _states(each.callback)
         if states is not None:
-            return MessageGate(states, ())
+            return MessageGate(states=states)
         if isinstance(each.callback, Command):
-            return MessageGate((), each.callback.prefix)
+            return MessageGate(command_prefixes=each.callback.prefix)
+        if isinstance(each.callback, Word):
+            return MessageGate(words=each.callback.in_any_language(i18n))
     return None
 
 
@@ -124,54 +157,97 @@ def _callback_condition(filters: Iterable[FilterObject]) -> CallbackGate | None:
     return None
 
 
-def message_gate(handlers: Iterable[HandlerObject]) -> MessageGate | None:
-    states: set[str | None] = set()
-    prefixes: set[str] = set()
-    for handler in handlers:
-        condition = _message_condition(handler.filters or [])
-        if condition is None:
-            return None
-        states |= condition.states
-        prefixes |= condition.command_prefixes
-    return MessageGate(states, prefixes)
+Gate = MessageGate | CallbackGate
+NOTHING = "nothing"  # a router that, with the routers under it, has no handler of that kind
+
+
+def _join(gates: list[Gate]) -> Gate:
+    if all(isinstance(gate, MessageGate) for gate in gates):
+        messages = [gate for gate in gates if isinstance(gate, MessageGate)]
+        return MessageGate(
+            set().union(*(gate.states for gate in messages)),
+            set().union(*(gate.command_prefixes for gate in messages)),
+            set().union(*(gate.words for gate in messages)),
+        )
+    presses = [gate for gate in gates if isinstance(gate, CallbackGate)]
+    return CallbackGate(set().union(*(gate.prefixes for gate in presses)))
+
+
+def message_gate(handlers: Iterable[HandlerObject], i18n: I18n) -> MessageGate | None:
+    conditions = [_message_condition(handler.filters or [], i18n) for handler in handlers]
+    if not conditions or None in conditions:
+        return None
+    joined = _join([c for c in conditions if c is not None])
+    assert isinstance(joined, MessageGate)
+    return joined
 
 
 def callback_gate(handlers: Iterable[HandlerObject]) -> CallbackGate | None:
-    prefixes: set[tuple[str, str]] = set()
-    for handler in handlers:
-        condition = _callback_condition(handler.filters or [])
-        if condition is None:
-            return None
-        prefixes |= condition.prefixes
-    return CallbackGate(prefixes)
+    conditions = [_callback_condition(handler.filters or []) for handler in handlers]
+    if not conditions or None in conditions:
+        return None
+    joined = _join([c for c in conditions if c is not None])
+    assert isinstance(joined, CallbackGate)
+    return joined
 
 
-def _gated(observer: TelegramEventObserver) -> bool:
-    return any(
-        isinstance(each.callback, MessageGate | CallbackGate)
-        for each in observer._handler.filters or []
-    )
+def _gate_of(observer: TelegramEventObserver) -> Gate | None:
+    for each in observer._handler.filters or []:
+        if isinstance(each.callback, MessageGate | CallbackGate):
+            return each.callback
+    return None
 
 
-def gate_routers(router: Router) -> int:
-    """Put a gate in front of every router under `router` (itself included) that can have one;
-    return how many observers are gated. Run it before the synchronous filters are wrapped
-    (bot/handlers/inline_filters.py): it reads them. A router already gated keeps its gate, so
-    a tree reused by another dispatcher is not gated twice."""
-    if router.sub_routers:
-        return sum(gate_routers(child) for child in router.sub_routers)
+def _gate(router: Router, kind: str, i18n: I18n, gates: dict[int, Gate]) -> Gate | str | None:
+    """What `router` and the routers under it can take of `kind`: a gate, NOTHING, or None
+    (anything). Every gate found is put in `gates` by the router's id."""
+    under = [_gate(child, kind, i18n, gates) for child in router.sub_routers]
+    observer = router.observers[kind]
+    own: Gate | str | None = _gate_of(observer)  # gated for an earlier dispatcher
+    if own is None:
+        parts = [_own(observer, kind, i18n), *under]
+        if None in parts:
+            own = None
+        else:
+            some = [part for part in parts if isinstance(part, MessageGate | CallbackGate)]
+            own = _join(some) if some else NOTHING
+    if isinstance(own, MessageGate | CallbackGate):
+        gates[id(router)] = own
+    return own
+
+
+def _own(observer: TelegramEventObserver, kind: str, i18n: I18n) -> Gate | str | None:
+    if not observer.handlers:
+        return NOTHING
+    if kind == "message":
+        return message_gate(observer.handlers, i18n)
+    return callback_gate(observer.handlers)
+
+
+def gate_routers(router: Router, i18n: I18n) -> int:
+    """Put a gate in front of every router under `router` (itself included) that can have one:
+    a parent's gate joins its children's, so a press for the report skips the whole of the
+    moderators' tree in one check. Return how many observers are gated.
+
+    Run it before the synchronous filters are wrapped (bot/handlers/inline_filters.py): it
+    reads them. A router already gated keeps its gate, so a tree reused by another dispatcher
+    is not gated twice."""
     count = 0
-    for observer, build in (
-        (router.message, message_gate),
-        (router.callback_query, callback_gate),
-    ):
-        if not observer.handlers:
-            continue
-        if _gated(observer):
+    for kind in ("message", "callback_query"):
+        gates: dict[int, Gate] = {}
+        _gate(router, kind, i18n, gates)
+        for each in _routers(router):
+            gate = gates.get(id(each))
+            if gate is None:
+                continue
             count += 1
-            continue
-        gate = build(observer.handlers)
-        if gate is not None:
-            observer.filter(gate)
-            count += 1
+            observer = each.observers[kind]
+            if _gate_of(observer) is None:
+                observer.filter(gate)
     return count
+
+
+def _routers(router: Router) -> Iterable[Router]:
+    yield router
+    for child in router.sub_routers:
+        yield from _routers(child)

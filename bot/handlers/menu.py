@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ReplyKeyboardMarkup
 
+from bot.handlers.gates import Word
 from bot.handlers.volunteers.application import start_application
 from bot.views.common import MENU_VOLUNTEER, main_menu
 
 
 def get_router() -> Router:
     router = Router(name="menu")
-    router.message.register(start_application, F.text == MENU_VOLUNTEER)
+    router.message.register(start_application, Word(MENU_VOLUNTEER))
     return router
 
 

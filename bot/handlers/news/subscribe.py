@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.users import UserRecord
 from bot.handlers import onboarding
+from bot.handlers.gates import Word
 from bot.handlers.news.common import edit_shown
 from bot.replies import acknowledge
 from bot.services.digests import Digests
@@ -48,7 +49,7 @@ from bot.views.subscriptions import (
 def get_router() -> Router:
     router = Router(name="news-subscribe")
     router.message.register(subscribe, Command("subscribe"))
-    router.message.register(subscribe, F.text == MENU_NEWS)
+    router.message.register(subscribe, Word(MENU_NEWS))
     router.message.register(show, Command("subscriptions"))
     router.message.register(ask_stop, Command("unsubscribe"))
     on = router.callback_query.register

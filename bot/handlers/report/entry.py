@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.users import UserRecord
+from bot.handlers.gates import Word
 from bot.handlers.report.flow import STATE_OF, Flow, flow_of, preceding
 from bot.handlers.report.states import ReportFlow
 from bot.replies import acknowledge
@@ -36,7 +37,7 @@ SKIPPABLE = ("involved", "amount", "evidence", "location")
 def get_router() -> Router:
     router = Router(name="report-entry")
     router.message.register(start, Command("report"))
-    router.message.register(start, F.text == MENU_REPORT)
+    router.message.register(start, Word(MENU_REPORT))
     on = ReportCallback.filter
     router.callback_query.register(resume, on(F.action == ReportAction.RESUME))
     router.callback_query.register(restart, on(F.action == ReportAction.RESTART))

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.reports import Report
 from bot.domain import CLOSED_STATUSES
+from bot.handlers.gates import Word
 from bot.handlers.report.flow import TYPED
 from bot.handlers.report.states import FollowUp
 from bot.middlewares.held import HeldReplies
@@ -45,7 +46,7 @@ from bot.views.followup import (
 def get_router() -> Router:
     router = Router(name="report-followup")
     router.message.register(my_reports, Command("mytips"))
-    router.message.register(my_reports, F.text == MENU_MY_REPORTS)
+    router.message.register(my_reports, Word(MENU_MY_REPORTS))
     router.callback_query.register(my_reports_page, MyReportsCallback.filter())
     router.message.register(check_command, Command("check"))
     router.callback_query.register(ask_code, ReportCallback.filter(F.action == ReportAction.CHECK))
