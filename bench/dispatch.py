@@ -18,7 +18,8 @@ In each round, N new users each send the 15 updates of bench/throughput.py's rep
 pressed on the message that showed it), and the outbox sends the confirmations their
 submissions queued; then the echo dispatcher gets as many text messages. Printed per round:
 CPU per update for both and the ratio, and how many filters aiogram checked per update on
-Adal's side (HandlerObject.check, root filters included); then the median of the rounds.
+Adal's side (HandlerObject.check, root filters included); then the median of the rounds
+and the best round.
 Figures, not pass/fail.
 """
 

@@ -35,28 +35,38 @@ UNTRANSLATED = "-"  # a locale no catalogue has: gettext gives the message id ba
 
 
 class MessageGate(Filter):
-    """Passes a message in one of `states`, one whose text is one of `words`, or one whose text
-    or caption starts with one of `command_prefixes` after blanks (as `Command` splits it)."""
+    """Passes a message in one of `states`, one whose text is one of `words`, or a command:
+    text or caption that starts with one of `command_prefixes` after blanks, then one of
+    `command_names` (`folded_names` in any case; None: any name), as `Command` reads it."""
 
-    __slots__ = ("command_prefixes", "states", "words")
+    __slots__ = ("command_names", "command_prefixes", "folded_names", "states", "words")
 
     def __init__(
         self,
         states: Iterable[str | None] = (),
         command_prefixes: Iterable[str] = (),
         words: Iterable[str] = (),
+        command_names: Iterable[str] | None = (),
+        folded_names: Iterable[str] = (),
     ) -> None:
         self.states = frozenset(states)
         self.command_prefixes = frozenset(command_prefixes)
         self.words = frozenset(words)
+        self.command_names = None if command_names is None else frozenset(command_names)
+        self.folded_names = frozenset(folded_names)
 
     async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
         if raw_state in self.states or message.text in self.words:
             return True
-        if self.command_prefixes:
-            text = (message.text or message.caption or "").lstrip()
-            return text[:1] in self.command_prefixes
-        return False
+        if not self.command_prefixes:
+            return False
+        text = (message.text or message.caption or "").lstrip()
+        if text[:1] not in self.command_prefixes:
+            return False
+        if self.command_names is None:
+            return True
+        name = text.split(maxsplit=1)[0][1:].partition("@")[0]
+        return name in self.command_names or name.casefold() in self.folded_names
 
 
 class CallbackGate(Filter):
@@ -133,13 +143,26 @@ def _states(callback: object) -> set[str | None] | None:
     return None
 
 
+def _command(command: Command) -> MessageGate:
+    names: set[str] | None = set()
+    folded: set[str] = set()
+    for each in command.commands:
+        if not isinstance(each, str) or names is None:
+            names = None  # a pattern: any name may match
+        elif command.ignore_case:
+            folded.add(each.casefold())
+        else:
+            names.add(each)
+    return MessageGate(command_prefixes=command.prefix, command_names=names, folded_names=folded)
+
+
 def _message_condition(filters: Iterable[FilterObject], i18n: I18n) -> MessageGate | None:
     for each in filters:
         states = _states(each.callback)
         if states is not None:
             return MessageGate(states=states)
         if isinstance(each.callback, Command):
-            return MessageGate(command_prefixes=each.callback.prefix)
+            return _command(each.callback)
         if isinstance(each.callback, Word):
             return MessageGate(words=each.callback.in_any_language(i18n))
     return None
@@ -164,10 +187,17 @@ NOTHING = "nothing"  # a router that, with the routers under it, has no handler 
 def _join(gates: list[Gate]) -> Gate:
     if all(isinstance(gate, MessageGate) for gate in gates):
         messages = [gate for gate in gates if isinstance(gate, MessageGate)]
+        names: set[str] | None = set()
+        for gate in messages:
+            names = (
+                None if names is None or gate.command_names is None else names | gate.command_names
+            )
         return MessageGate(
             set().union(*(gate.states for gate in messages)),
             set().union(*(gate.command_prefixes for gate in messages)),
             set().union(*(gate.words for gate in messages)),
+            names,
+            set().union(*(gate.folded_names for gate in messages)),
         )
     presses = [gate for gate in gates if isinstance(gate, CallbackGate)]
     return CallbackGate(set().union(*(gate.prefixes for gate in presses)))

@@ -10,6 +10,7 @@ filter on free input; then the tree: which routers are gated, and what it saves.
 from __future__ import annotations
 
 import collections
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Chat, Message, User
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.handlers import get_routers
@@ -67,7 +68,8 @@ COMMAND_TEXT = st.builds(
     lambda lead, prefix, name, mention, rest: f"{lead}{prefix}{name}{mention}{rest}",
     st.lists(BLANKS, max_size=3).map("".join),
     st.sampled_from(["/", "/", "/", "!", "", "／", "\\"]),
-    st.sampled_from(["start", "report", "help", "Start", "", "x"]) | st.text(max_size=6),
+    st.sampled_from(["start", "report", "help", "Start", "START", "case_12", "queue", "", "x"])
+    | st.text(max_size=6),
     st.sampled_from(["", "@adal_test_bot", "@other_bot"]),
     st.sampled_from(["", " arg", " KZ27-000001", "\nmore"]) | st.text(max_size=8),
 )
@@ -106,6 +108,9 @@ STATE_FILTERS = [
 
 
 @given(text=COMMAND_TEXT, as_caption=st.booleans())
+@example(text="/case_12", as_caption=False)  # a pattern
+@example(text="\u3000/START now", as_caption=True)  # any case, after a blank
+@example(text="/start@adal_test_bot", as_caption=False)
 async def test_whatever_a_command_filter_takes_passes_the_gate(
     text: str, as_caption: bool
 ) -> None:
@@ -115,6 +120,8 @@ async def test_whatever_a_command_filter_takes_passes_the_gate(
         Command("start", "report"),
         Command("help", prefix="/!"),
         Command("start", ignore_case=True),
+        Command("Start", "help"),
+        Command(re.compile(r"case_\d+"), "queue"),
         CommandStart(),
     ):
         gate = message_gate([HandlerObject(callback=_noop, filters=_filters(command))], I18N)
@@ -213,7 +220,8 @@ async def test_a_gate_is_the_union_of_its_handlers() -> None:
         I18N,
     )
     assert isinstance(gate, MessageGate)
-    assert await gate(message(text=" /anything"), raw_state=None)  # a command: checked inside
+    assert await gate(message(text=" /report@adal_test_bot x"), raw_state=None)
+    assert not await gate(message(text="/anything"), raw_state=None)  # no handler has it
     assert await gate(message(text="typed"), raw_state="Steps:one")
     assert not await gate(message(text="typed"), raw_state="Steps:two")
     assert not await gate(message(text="typed /report"), raw_state=None)
