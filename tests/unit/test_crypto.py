@@ -174,3 +174,14 @@ def test_sealed_chat_ids_differ_for_the_same_chat(keyring: Keyring) -> None:
     assert keyring.seal_chat_id(TELEGRAM_ID, pseudonym) != keyring.seal_chat_id(
         TELEGRAM_ID, pseudonym
     )
+
+
+def test_digests_keep_the_values_stored_databases_hold() -> None:
+    """Known answers, computed with hmac.new before the switch to hmac.digest: a change here
+    would orphan every pseudonym, FSM key and follow-up code already stored."""
+    keyring = Keyring.from_setting("00" * 16 + "11" * 16)
+    assert keyring.pseudonym(123456789) == "8f46ada93571ceaf3b1d3ed6217c9c06"
+    assert keyring.opaque("42:7:7::::default") == "c43b1072ec14ace0cddef74fcdef3d6c35da1b2a"
+    assert keyring.code_digest(b"secret", b"salt").hex() == (
+        "8ae7d5213811704a11ac1cf7ce3b7984abf535959a8315b61b54b6a41a5deca8"
+    )
