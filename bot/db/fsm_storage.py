@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram.exceptions import DataNotDictLikeError
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
@@ -103,6 +104,23 @@ class SQLiteStorage(BaseStorage):
             return
         await self._write(storage_key, _Entry(value, current.sealed, current.text))
 
+    async def set_state_and_data(
+        self, key: StorageKey, state: StateType, data: Mapping[str, Any]
+    ) -> None:
+        """`set_state` and `set_data` in one statement (see `set_step`)."""
+        value = state.state if isinstance(state, State) else state
+        storage_key = self._key(key)
+        current = await self._entry(storage_key)
+        text = json.dumps(data, ensure_ascii=False) if data else None
+        if text == self._text(storage_key, current):
+            if current.state != value:
+                await self._write(storage_key, _Entry(value, current.sealed, current.text))
+            return
+        sealed = (
+            self._keyring.seal(text.encode(), storage_key.encode()) if text is not None else None
+        )
+        await self._write(storage_key, _Entry(value, sealed, text))
+
     async def get_state(self, key: StorageKey) -> str | None:
         return (await self._entry(self._key(key))).state
 
@@ -135,3 +153,14 @@ class SQLiteStorage(BaseStorage):
 
     async def close(self) -> None:
         """The database is owned and closed by the application, not by the storage."""
+
+
+async def set_step(context: FSMContext, state: StateType, **changes: Any) -> None:
+    """Move a conversation to `state` and merge `changes` into its data: one write where the
+    storage is this one (a report step did two, each a statement and a sealing), two elsewhere."""
+    data = {**await context.get_data(), **changes}
+    if isinstance(context.storage, SQLiteStorage):
+        await context.storage.set_state_and_data(context.key, state, data)
+    else:
+        await context.set_state(state)
+        await context.set_data(data)

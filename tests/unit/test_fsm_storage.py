@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from aiogram.exceptions import DataNotDictLikeError
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
@@ -23,7 +24,7 @@ from cryptography.exceptions import InvalidTag
 
 from bot.crypto import Keyring
 from bot.db.connection import Database
-from bot.db.fsm_storage import SQLiteStorage
+from bot.db.fsm_storage import SQLiteStorage, set_step
 from bot.db.migrations import apply_migrations
 from tests.conftest import TEST_SECRET
 
@@ -394,3 +395,37 @@ async def test_the_cache_is_bounded(db: Database, keyring: Keyring) -> None:
     assert len(storage._cache) == 3
     for n, key in enumerate(keys):  # the forgotten ones come back from the file
         assert await storage.get_data(key) == {"n": n}
+
+
+async def test_a_step_sets_state_and_merges_data_as_two_calls_would(storage: BaseStorage) -> None:
+    """set_step against aiogram's MemoryStorage (two calls) and this one (one write)."""
+    context = FSMContext(storage=storage, key=PRIVATE_KEY)
+    await context.update_data(draft=SECRET_TEXT, question=1)
+    await set_step(context, Form.name, question=2, reply_keyboard=False)
+    assert await context.get_state() == "Form:name"
+    assert await context.get_data() == {
+        "draft": SECRET_TEXT,
+        "question": 2,
+        "reply_keyboard": False,
+    }
+    await set_step(context, Form.region)  # the state alone
+    assert await context.get_state() == "Form:region"
+    assert (await context.get_data())["question"] == 2
+    await set_step(context, None, question=3)  # the data alone, out of any state
+    assert await context.get_state() is None
+    assert (await context.get_data())["question"] == 3
+
+
+async def test_a_step_is_one_statement_and_what_it_wrote_survives_a_restart(
+    db: Database, sqlite_storage: SQLiteStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context = FSMContext(storage=sqlite_storage, key=PRIVATE_KEY)
+    await context.get_state()  # the one read of an unknown key
+    counting = CountingDb(db, monkeypatch)
+    await set_step(context, Form.name, draft=SECRET_TEXT)
+    assert len(counting.statements) == 1
+    await set_step(context, Form.name, draft=SECRET_TEXT)  # nothing changed: no write
+    assert len(counting.statements) == 1
+    fresh = SQLiteStorage(db, Keyring.from_setting(TEST_SECRET))
+    assert await fresh.get_state(PRIVATE_KEY) == "Form:name"
+    assert await fresh.get_data(PRIVATE_KEY) == {"draft": SECRET_TEXT}

@@ -22,6 +22,7 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import I18n
 
+from bot.db.fsm_storage import set_step
 from bot.handlers.report.filters import MenuText
 from bot.handlers.report.states import ReportFlow
 from bot.services.drafts import STEPS, DraftService, ReportDraft
@@ -73,14 +74,13 @@ class Flow:
             draft.remember(sent.message_id)
         sent = await self.bot.send_message(self.chat_id, text, reply_markup=markup)
         draft.remember(sent.message_id)
-        await self.state.set_state(STATE_OF[step])
         data: dict[str, object] = {
             "reply_keyboard": own_reply_keyboard,
             "question": sent.message_id,
         }
         if step == "summary":
             data["summary"] = sent.message_id  # edited or replaced as files arrive
-        await self.state.update_data(**data)
+        await set_step(self.state, STATE_OF[step], **data)
         await self.drafts.save(self.user.id, draft)
 
     async def answered(self, step: str, draft: ReportDraft) -> None:
