@@ -213,19 +213,18 @@ class DurableIntake:
             # Not the user pseudonym: inbox leftovers must not join onto the users table.
             chat_key = self._keyring.opaque(f"chat:{chat_id}") if chat_id is not None else "-"
             raw = update.model_dump_json(by_alias=True, exclude_none=True).encode()
-            items.append(
-                InboxItem(
-                    update.update_id, chat_key, self._keyring.seal(raw, _SEAL_CONTEXT), received
-                )
-            )
+            sealed = self._keyring.seal(raw, _SEAL_CONTEXT)
+            items.append(InboxItem(update.update_id, chat_key, sealed, received, update))
         return items
 
     async def _handle(self, item: InboxItem) -> None:
         started = time.monotonic()
         kind, failed = "unknown", False
         try:
-            raw = self._keyring.unseal(item.payload, _SEAL_CONTEXT)
-            update = Update.model_validate_json(raw, context={"bot": self._bot})
+            update = item.parsed
+            if not isinstance(update, Update):  # left pending by an earlier run
+                raw = self._keyring.unseal(item.payload, _SEAL_CONTEXT)
+                update = Update.model_validate_json(raw, context={"bot": self._bot})
             kind = update.event_type
             extra = {"received_at": item.received} if item.received is not None else {}
             response = await self._dp.feed_update(self._bot, update, **self._feed_kwargs, **extra)

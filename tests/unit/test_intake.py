@@ -154,6 +154,42 @@ async def test_pending_updates_from_a_crash_are_handled_first_in_order(
     assert session.offsets[0] == left[-1].update_id + 1
 
 
+async def test_a_fetched_update_is_handled_as_parsed_and_stored_sealed_for_a_crash(
+    db: Database, keyring: Keyring, handled: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This run handles what it fetched without unsealing and parsing it again; the stored
+    copy is still what a restart would handle."""
+    session = PollingSession(lambda: all_ids(db))
+    bot = FakeBot()
+    bot.session = session
+    sent = [numbered(6, i) for i in range(3)]
+    session.batches = [sent]
+    unsealed: list[bytes] = []
+    real_unseal = keyring.unseal
+
+    def counting(blob: bytes, context: bytes = b"") -> bytes:
+        unsealed.append(blob)
+        return real_unseal(blob, context)
+
+    intake = make_intake(bot, recording_dispatcher(handled), db, keyring)
+    stored: list[InboxItem] = []
+    real_store = intake._inbox.store
+
+    async def keeping(items: list[InboxItem]) -> list[InboxItem]:
+        stored.extend(items)
+        return await real_store(items)
+
+    monkeypatch.setattr(keyring, "unseal", counting)
+    monkeypatch.setattr(intake._inbox, "store", keeping)
+    await run_until(intake, lambda: len(handled) == 3)
+    assert handled == [0, 1, 2]
+    assert unsealed == []
+    for item, raw in zip(stored, sent, strict=True):
+        again = Update.model_validate_json(real_unseal(item.payload, b"inbox"))
+        assert again.update_id == raw["update_id"]
+        assert again.message is not None and again.message.text == raw["message"]["text"]
+
+
 async def test_stop_lets_handlers_in_flight_finish_and_keeps_the_rest_pending(
     db: Database, keyring: Keyring, handled: list[int]
 ) -> None:

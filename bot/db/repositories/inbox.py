@@ -20,6 +20,9 @@ class InboxItem:
     # time.monotonic() when fetched (not stored: after a restart it is unknown). The flood
     # throttle counts updates as they arrive, not as a busy chat's queue gets to them.
     received: float | None = field(default=None, compare=False)
+    # The update as this run fetched it, parsed (not stored either): handling it needs no
+    # unsealing and no second parse. Typed loosely: this layer does not know aiogram.
+    parsed: object = field(default=None, compare=False)
 
 
 class InboxRepository:
