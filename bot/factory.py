@@ -13,7 +13,6 @@ from datetime import datetime
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
@@ -67,6 +66,7 @@ from bot.services.reports import ReportService
 from bot.services.retention import Retention
 from bot.services.subscriptions import Subscriptions
 from bot.services.users import UserService
+from bot.telegram_session import JsonBodySession
 from bot.views.news import rendered_lengths
 from bot.volunteering import Volunteering, create_volunteering
 
@@ -112,7 +112,7 @@ def create_bot(settings: Settings, *, retry: bool = True) -> Bot:
     )
     bot = Bot(
         token=settings.bot_token.get_secret_value(),
-        session=AiohttpSession(api=api),
+        session=JsonBodySession(api=api),
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
     bot.session.middleware(KeepResponseTypes())
