@@ -44,20 +44,8 @@ class SQLiteStorage(BaseStorage):
         self._keyring = keyring
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = cache_size
-        self._keys: dict[StorageKey, str] = {}
 
     def _key(self, key: StorageKey) -> str:
-        # An HMAC per call, and aiogram asks for the same conversation's key several times
-        # an update: remembered for as many conversations as the entries.
-        found = self._keys.get(key)
-        if found is not None:
-            return found
-        if len(self._keys) >= self._cache_size:
-            self._keys.clear()
-        found = self._keys[key] = self._opaque(key)
-        return found
-
-    def _opaque(self, key: StorageKey) -> str:
         raw = ":".join(
             str(part)
             for part in (
