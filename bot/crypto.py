@@ -12,6 +12,7 @@ import binascii
 import hmac
 import os
 import secrets
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -61,6 +62,16 @@ def _derive(master: bytes, purpose: str) -> bytes:
     ).derive(master)
 
 
+REMEMBERED = 10_000  # digests kept per kind; all are forgotten at once when it fills
+
+
+def _remember(memo: dict[Any, str], key: Any, value: str) -> str:
+    if len(memo) >= REMEMBERED:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 class Keyring:
     """All keyed operations the bot needs, each under its own derived key."""
 
@@ -69,6 +80,10 @@ class Keyring:
         self._token_key = _derive(master, "opaque-token")
         self._code_key = _derive(master, "follow-up-code")
         self._seal = AESGCM(_derive(master, "seal"))
+        # The same few people's ids are digested several times an update: remembered (in
+        # memory only, bounded) rather than computed each time.
+        self._pseudonyms: dict[int, str] = {}
+        self._opaques: dict[str, str] = {}
 
     @classmethod
     def from_setting(cls, text: str) -> Keyring:
@@ -76,12 +91,20 @@ class Keyring:
 
     def pseudonym(self, telegram_id: int) -> str:
         """A stable, non-reversible stand-in for a Telegram user or chat id."""
-        # hmac.digest: one call into OpenSSL, no HMAC object (several per update add up).
-        return hmac.digest(self._pseudonym_key, str(telegram_id).encode(), "sha256").hex()[:32]
+        found = self._pseudonyms.get(telegram_id)
+        if found is None:
+            # hmac.digest: one call into OpenSSL, no HMAC object.
+            digest = hmac.digest(self._pseudonym_key, str(telegram_id).encode(), "sha256")
+            found = _remember(self._pseudonyms, telegram_id, digest.hex()[:32])
+        return found
 
     def opaque(self, text: str) -> str:
         """Keyed digest of an arbitrary string (for example an FSM storage key)."""
-        return hmac.digest(self._token_key, text.encode(), "sha256").hex()[:40]
+        found = self._opaques.get(text)
+        if found is None:
+            digest = hmac.digest(self._token_key, text.encode(), "sha256")
+            found = _remember(self._opaques, text, digest.hex()[:40])
+        return found
 
     def code_digest(self, secret: bytes, salt: bytes) -> bytes:
         """Keyed digest of a follow-up code's secret part (bot/services/codes.py says why)."""

@@ -185,3 +185,20 @@ def test_digests_keep_the_values_stored_databases_hold() -> None:
     assert keyring.code_digest(b"secret", b"salt").hex() == (
         "8ae7d5213811704a11ac1cf7ce3b7984abf535959a8315b61b54b6a41a5deca8"
     )
+
+
+def test_remembered_digests_are_the_computed_ones_and_bounded(monkeypatch) -> None:
+    import bot.crypto
+
+    monkeypatch.setattr(bot.crypto, "REMEMBERED", 5)
+    keyring = Keyring.from_setting("00" * 16 + "11" * 16)
+    for round_ in range(2):  # the second round reads the memo, or refills it
+        for n in range(12):
+            assert keyring.pseudonym(123456789 + n) == Keyring.from_setting(
+                "00" * 16 + "11" * 16
+            ).pseudonym(123456789 + n), round_
+            assert keyring.opaque(f"chat:{n}") == Keyring.from_setting(
+                "00" * 16 + "11" * 16
+            ).opaque(f"chat:{n}")
+    assert keyring.pseudonym(123456789) == "8f46ada93571ceaf3b1d3ed6217c9c06"
+    assert len(keyring._pseudonyms) <= 5 and len(keyring._opaques) <= 5
