@@ -46,7 +46,9 @@ def get_routers() -> list[Router]:
         _feature("news", news.get_routers()),
         fallback.get_router(),  # last: whatever nobody else handled still gets an answer
     )
-    return [errors.get_router(), staff, citizens]
+    # The errors router takes no message or press, so it goes last: an update answered
+    # above never walks through it, and an error reaches it wherever it sits.
+    return [staff, citizens, errors.get_router()]
 
 
 def _feature(name: str, routers: list[Router]) -> Router:
