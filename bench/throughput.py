@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import re
 import shutil
@@ -246,9 +247,19 @@ async def run_phase(
     cpu_before = cpu_seconds(pid)
     citizens = [TimedCitizen(emulator, first_id + n, phase) for n in range(users)]
     calls_before = len(emulator.calls)
-    phase.started = time.perf_counter()
-    results = await asyncio.gather(*(flow(c) for c in citizens), return_exceptions=True)
-    phase.ended = time.perf_counter()
+    # This process (the emulators and the simulated users) must not pause to collect
+    # garbage inside a measured phase: a full collection here took 100-odd ms (bench/gcprobe),
+    # a third of the echo bot's whole phase, and landed on either bot's figures at random.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        phase.started = time.perf_counter()
+        results = await asyncio.gather(*(flow(c) for c in citizens), return_exceptions=True)
+        phase.ended = time.perf_counter()
+    finally:
+        gc.enable()
+        gc.unfreeze()
     phase.calls = Counter(method for method, _ in emulator.calls[calls_before:])
     phase.cpu = cpu_seconds(pid) - cpu_before
     for result in results:
