@@ -357,6 +357,7 @@ def top_of_profile(raw_files: list[Path], limit: int = 45) -> str:
     """Self and total samples per function from py-spy's collapsed stacks (idle excluded)."""
     own: Counter[str] = Counter()
     total: Counter[str] = Counter()
+    parts: Counter[str] = Counter()
     samples = 0
     for raw in raw_files:
         if not raw.exists():
@@ -368,10 +369,13 @@ def top_of_profile(raw_files: list[Path], limit: int = 45) -> str:
             if not frames or _idle(frames[-1]):
                 continue
             samples += count
+            parts[_part(stack)] += count
             own[frames[-1]] += count
             for frame in set(frames):
                 total[frame] += count
-    lines = [f"busy samples: {samples}", "", "self %  function (file:line)"]
+    lines = [f"busy samples: {samples}", "", "% of busy samples  part of the work"]
+    lines += [f"{100 * n / samples:5.1f}  {part}" for part, n in parts.most_common()]
+    lines += ["", "self %  function (file:line)"]
     lines += [f"{100 * n / samples:5.1f}  {name}" for name, n in own.most_common(limit)]
     lines += ["", "total %  function (file:line), inclusive"]
     lines += [f"{100 * n / samples:5.1f}  {name}" for name, n in total.most_common(limit)]
@@ -381,6 +385,33 @@ def top_of_profile(raw_files: list[Path], limit: int = 45) -> str:
     lines += ["", "total %  the bot's own functions, inclusive"]
     lines += [f"{100 * n / samples:5.1f}  {name}" for name, n in ours.most_common(limit)]
     return "\n".join(lines) + "\n"
+
+
+def _part(stack: str) -> str:
+    """Which part of the work a sample belongs to, by the frames on its stack."""
+    if "_connection_worker_thread" in stack:
+        return "SQLite, in aiosqlite's thread"
+    if "Bot.__call__" in stack:
+        if "Outbox" in stack:
+            return "Bot API calls: the outbox's sends"
+        if "_fetch_forever" in stack:
+            return "Bot API calls: getUpdates (and parsing the updates)"
+        return "Bot API calls: the handlers' replies, edits and callback answers"
+    if "_fetch_forever" in stack:
+        return "the intake: sealing and storing fetched updates"
+    if "Outbox" in stack:
+        return "the outbox, apart from sending"
+    if "feed_update" in stack:
+        frames = stack.split(";")
+        ours = ("bot/handlers/", "bot/services/", "bot/views/", "bot/db/")
+        if any(any(part in frame for part in ours) for frame in frames):
+            return "handlers, services, views and the database layer (apart from Bot API calls)"
+        if any("propagate_event" in frame or ".trigger" in frame for frame in frames):
+            return "aiogram: dispatching to the handler (routers, filters, gates, wrappers)"
+        return "outer middlewares"
+    if "_run_chat" in stack or "DurableIntake" in stack:
+        return "the intake: ordering and marking updates done"
+    return "the event loop, sockets and the rest"
 
 
 def _short(frame: str) -> str:
