@@ -291,6 +291,9 @@ def test_every_router_but_the_fallback_and_those_above_it_is_gated_once() -> Non
             (dispatcher.name, "message"),
             (dispatcher.name, "callback_query"),
         ]
+    ), (
+        "a router lost its gate: give each of its handlers a filter the gate can read"
+        " (Command, an FSM state, CallbackData.filter(), ClaimedBy, Word)"
     )
     assert set(found.values()) == {0, 1}
     assert found[("private-or-moderators-chat", "message")] == 1  # the whole staff tree
