@@ -13,16 +13,12 @@ it. Sending, errors and the parsing of answers are aiogram's own.
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
-from aiogram.methods.base import TelegramType
-from aiohttp import ClientError
-
-JSON_HEADERS = {"Content-Type": "application/json"}
+from aiohttp import BytesPayload, FormData
 
 
 class JsonBodySession(AiohttpSession):
@@ -40,30 +36,11 @@ class JsonBodySession(AiohttpSession):
             return None
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
-    async def make_request(
-        self,
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-        timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
-    ) -> TelegramType:
+    def build_form_data(  # type: ignore[override]
+        self, bot: Bot, method: TelegramMethod[Any]
+    ) -> FormData | BytesPayload:
+        """What aiogram's make_request posts: the JSON body, or its form for an upload."""
         body = self.json_body(bot, method)
         if body is None:
-            return await super().make_request(bot, method, timeout)
-        session = await self.create_session()
-        url = self.api.api_url(token=bot.token, method=method.__api_method__)
-        try:
-            async with session.post(
-                url,
-                data=body,
-                headers=JSON_HEADERS,
-                timeout=self.timeout if timeout is None else timeout,
-            ) as resp:
-                raw_result = await resp.text()
-        except TimeoutError as e:  # asyncio's, since Python 3.11
-            raise TelegramNetworkError(method=method, message="Request timeout error") from e
-        except ClientError as e:
-            raise TelegramNetworkError(method=method, message=f"{type(e).__name__}: {e}") from e
-        response = self.check_response(
-            bot=bot, method=method, status_code=resp.status, content=raw_result
-        )
-        return cast(TelegramType, response.result)
+            return super().build_form_data(bot, method)
+        return BytesPayload(body, content_type="application/json")

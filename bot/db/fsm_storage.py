@@ -108,18 +108,24 @@ class SQLiteStorage(BaseStorage):
         self, key: StorageKey, state: StateType, data: Mapping[str, Any]
     ) -> None:
         """`set_state` and `set_data` in one statement (see `set_step`)."""
-        value = state.state if isinstance(state, State) else state
         storage_key = self._key(key)
-        current = await self._entry(storage_key)
+        value = state.state if isinstance(state, State) else state
+        await self._put(storage_key, await self._entry(storage_key), value, data)
+
+    async def _put(
+        self, storage_key: str, current: _Entry, state: str | None, data: Mapping[str, Any]
+    ) -> None:
+        """Write `state` and `data` over `current`, unless neither changed; the data is sealed
+        again only when it did."""
         text = json.dumps(data, ensure_ascii=False) if data else None
         if text == self._text(storage_key, current):
-            if current.state != value:
-                await self._write(storage_key, _Entry(value, current.sealed, current.text))
+            if current.state != state:
+                await self._write(storage_key, _Entry(state, current.sealed, current.text))
             return
         sealed = (
             self._keyring.seal(text.encode(), storage_key.encode()) if text is not None else None
         )
-        await self._write(storage_key, _Entry(value, sealed, text))
+        await self._write(storage_key, _Entry(state, sealed, text))
 
     async def get_state(self, key: StorageKey) -> str | None:
         return (await self._entry(self._key(key))).state
@@ -130,13 +136,7 @@ class SQLiteStorage(BaseStorage):
             raise DataNotDictLikeError(msg)
         storage_key = self._key(key)
         current = await self._entry(storage_key)
-        text = json.dumps(data, ensure_ascii=False) if data else None
-        if text == self._text(storage_key, current):
-            return
-        sealed = (
-            self._keyring.seal(text.encode(), storage_key.encode()) if text is not None else None
-        )
-        await self._write(storage_key, _Entry(current.state, sealed, text))
+        await self._put(storage_key, current, current.state, data)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         storage_key = self._key(key)

@@ -55,6 +55,20 @@ class MessageGate(Filter):
         self.command_names = None if command_names is None else frozenset(command_names)
         self.folded_names = frozenset(folded_names)
 
+    @classmethod
+    def join(cls, gates: Iterable[MessageGate]) -> MessageGate:
+        """What any of `gates` passes."""
+        gates = list(gates)
+        named = [gate.command_names for gate in gates]
+        names = None if None in named else set().union(*named)  # None: any command name
+        return cls(
+            set().union(*(gate.states for gate in gates)),
+            set().union(*(gate.command_prefixes for gate in gates)),
+            set().union(*(gate.words for gate in gates)),
+            names,
+            set().union(*(gate.folded_names for gate in gates)),
+        )
+
     async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
         if raw_state in self.states or message.text in self.words:
             return True
@@ -77,6 +91,11 @@ class CallbackGate(Filter):
     def __init__(self, prefixes: Iterable[tuple[str, str]]) -> None:
         self.prefixes = frozenset(prefixes)  # (separator, prefix)
 
+    @classmethod
+    def join(cls, gates: Iterable[CallbackGate]) -> CallbackGate:
+        """What any of `gates` passes."""
+        return cls(set().union(*(gate.prefixes for gate in gates)))
+
     async def __call__(self, query: CallbackQuery) -> bool:
         data = query.data
         if not data:
@@ -88,13 +107,14 @@ class ClaimedBy(Filter):
     """A press whose data claims to come from `factory`'s buttons (starts with its prefix and
     separator) whether or not it parses: for the handlers that refuse forged ones."""
 
-    __slots__ = ("factory",)
+    __slots__ = ("callback_data",)
 
     def __init__(self, factory: type[CallbackData]) -> None:
-        self.factory = factory
+        self.callback_data = factory  # named as in aiogram's CallbackQueryFilter
 
     async def __call__(self, query: CallbackQuery) -> bool:
-        return (query.data or "").startswith(self.factory.__prefix__ + self.factory.__separator__)
+        factory = self.callback_data
+        return (query.data or "").startswith(factory.__prefix__ + factory.__separator__)
 
 
 class Word(Filter):
@@ -171,11 +191,7 @@ def _message_condition(filters: Iterable[FilterObject], i18n: I18n) -> MessageGa
 def _callback_condition(filters: Iterable[FilterObject]) -> CallbackGate | None:
     for each in filters:
         if isinstance(each.callback, CallbackQueryFilter | ClaimedBy):
-            factory = (
-                each.callback.callback_data
-                if isinstance(each.callback, CallbackQueryFilter)
-                else each.callback.factory
-            )
+            factory = each.callback.callback_data
             return CallbackGate({(factory.__separator__, factory.__prefix__)})
     return None
 
@@ -184,41 +200,18 @@ Gate = MessageGate | CallbackGate
 NOTHING = "nothing"  # a router that, with the routers under it, has no handler of that kind
 
 
-def _join(gates: list[Gate]) -> Gate:
-    if all(isinstance(gate, MessageGate) for gate in gates):
-        messages = [gate for gate in gates if isinstance(gate, MessageGate)]
-        names: set[str] | None = set()
-        for gate in messages:
-            names = (
-                None if names is None or gate.command_names is None else names | gate.command_names
-            )
-        return MessageGate(
-            set().union(*(gate.states for gate in messages)),
-            set().union(*(gate.command_prefixes for gate in messages)),
-            set().union(*(gate.words for gate in messages)),
-            names,
-            set().union(*(gate.folded_names for gate in messages)),
-        )
-    presses = [gate for gate in gates if isinstance(gate, CallbackGate)]
-    return CallbackGate(set().union(*(gate.prefixes for gate in presses)))
-
-
 def message_gate(handlers: Iterable[HandlerObject], i18n: I18n) -> MessageGate | None:
     conditions = [_message_condition(handler.filters or [], i18n) for handler in handlers]
     if not conditions or None in conditions:
         return None
-    joined = _join([c for c in conditions if c is not None])
-    assert isinstance(joined, MessageGate)
-    return joined
+    return MessageGate.join(c for c in conditions if c is not None)
 
 
 def callback_gate(handlers: Iterable[HandlerObject]) -> CallbackGate | None:
     conditions = [_callback_condition(handler.filters or []) for handler in handlers]
     if not conditions or None in conditions:
         return None
-    joined = _join([c for c in conditions if c is not None])
-    assert isinstance(joined, CallbackGate)
-    return joined
+    return CallbackGate.join(c for c in conditions if c is not None)
 
 
 def _gate_of(observer: TelegramEventObserver) -> Gate | None:
@@ -228,22 +221,23 @@ def _gate_of(observer: TelegramEventObserver) -> Gate | None:
     return None
 
 
-def _gate(router: Router, kind: str, i18n: I18n, gates: dict[int, Gate]) -> Gate | str | None:
-    """What `router` and the routers under it can take of `kind`: a gate, NOTHING, or None
-    (anything). Every gate found is put in `gates` by the router's id."""
-    under = [_gate(child, kind, i18n, gates) for child in router.sub_routers]
+def _gate(router: Router, kind: str, i18n: I18n) -> Gate | str | None:
+    """Gate `router` and the routers under it for updates of `kind`; return what they can
+    take: a gate, NOTHING, or None (anything)."""
+    under = [_gate(child, kind, i18n) for child in router.sub_routers]
     observer = router.observers[kind]
-    own: Gate | str | None = _gate_of(observer)  # gated for an earlier dispatcher
-    if own is None:
-        parts = [_own(observer, kind, i18n), *under]
-        if None in parts:
-            own = None
-        else:
-            some = [part for part in parts if isinstance(part, MessageGate | CallbackGate)]
-            own = _join(some) if some else NOTHING
-    if isinstance(own, MessageGate | CallbackGate):
-        gates[id(router)] = own
-    return own
+    found = _gate_of(observer)  # gated for an earlier dispatcher
+    if found is not None:
+        return found
+    parts = [_own(observer, kind, i18n), *under]
+    if None in parts:
+        return None
+    gates = [part for part in parts if isinstance(part, MessageGate | CallbackGate)]
+    if not gates:
+        return NOTHING
+    joined = type(gates[0]).join(gates)  # type: ignore[arg-type]  # all of the one kind
+    observer.filter(joined)
+    return joined
 
 
 def _own(observer: TelegramEventObserver, kind: str, i18n: I18n) -> Gate | str | None:
@@ -254,6 +248,9 @@ def _own(observer: TelegramEventObserver, kind: str, i18n: I18n) -> Gate | str |
     return callback_gate(observer.handlers)
 
 
+KINDS = ("message", "callback_query")
+
+
 def gate_routers(router: Router, i18n: I18n) -> int:
     """Put a gate in front of every router under `router` (itself included) that can have one:
     a parent's gate joins its children's, so a press for the report skips the whole of the
@@ -262,19 +259,11 @@ def gate_routers(router: Router, i18n: I18n) -> int:
     Run it before the synchronous filters are wrapped (bot/handlers/inline_filters.py): it
     reads them. A router already gated keeps its gate, so a tree reused by another dispatcher
     is not gated twice."""
-    count = 0
-    for kind in ("message", "callback_query"):
-        gates: dict[int, Gate] = {}
-        _gate(router, kind, i18n, gates)
-        for each in _routers(router):
-            gate = gates.get(id(each))
-            if gate is None:
-                continue
-            count += 1
-            observer = each.observers[kind]
-            if _gate_of(observer) is None:
-                observer.filter(gate)
-    return count
+    for kind in KINDS:
+        _gate(router, kind, i18n)
+    return sum(
+        _gate_of(each.observers[kind]) is not None for each in _routers(router) for kind in KINDS
+    )
 
 
 def _routers(router: Router) -> Iterable[Router]:
