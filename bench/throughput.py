@@ -1,7 +1,8 @@
 """Prints how many updates a second the bot handles through the whole report flow, next to a
-bare aiogram echo bot measured in the same run.
+bare aiogram echo bot and a bare aiogram "floor" bot measured in the same run.
 
     .venv/bin/python bench/throughput.py [--users 20] [--rounds 2] [--profile OUT.txt]
+        [--floor-script OUT.json]
 
 Two emulators run in this process (one Bot API emulator per token, same code, same event
 loop): the real `python -m bot` polls one, bench/echo_bot.py (a bare aiogram 3 Dispatcher
@@ -15,13 +16,25 @@ summary), Submit, and waits for the confirmation with the case number and the co
 the outbox). In the echo bot's phase the same number of users send the same number of plain
 text messages, each waiting for its echo.
 
+The floor (bench/floor_bot.py) is what the report flow costs in any aiogram bot: a bare
+Dispatcher that answers each update with exactly the Bot API calls Adal made for that step
+(the same methods, texts and keyboards, in the same order: the button's answer, the edit, the
+next question), with no database, middleware or state. Its script is taken from Adal's own
+warm-up user in the same run, so it follows the flow as it is today. Its users go through the
+same report flow as Adal's. The echo bot makes one call per update; the flow needs about two
+(a pressed button must be answered, and the next question shown), and each call costs a bot
+more than a whole echo does, so floor/echo is where any bot built on aiogram would stand, and
+adal/floor is what the bot's own guarantees (durable intake, sealed state, the database,
+the audit, its routers) cost on top.
+
 Printed per bot and round: updates/s (updates sent / wall time from the first update to the
 last answer), p50 and p99 of the reply latency (from the emulator receiving an update to the
 bot's first visible answer in that chat: a message sent or edited), peak RSS (VmHWM), the CPU
 time the bot's process used per update (user + system, all threads: the steadiest figure on a
 busy machine) and the cold start (process start to its first getUpdates); then Adal/echo,
-and what the two goals (half the echo bot's rate, p99 under 50 ms) mean together at this
-load: with every user waiting for each answer, the mean latency is users / updates per second.
+floor/echo, Adal/floor, the floor's p99, and what the two goals (half the echo bot's rate, p99
+under 50 ms) mean together at this load: with every user waiting for each answer, the mean
+latency is users / updates per second.
 Figures, not pass/fail.
 
 The outbox (which sends the confirmation after Submit) keeps every message the process sends
@@ -41,6 +54,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import os
 import re
 import shutil
@@ -63,6 +77,7 @@ from tests.e2e.test_reports_e2e import rp
 
 REPO = Path(__file__).resolve().parents[1]
 ECHO_TOKEN = "654321:ECHO-BENCH-TOKEN"
+FLOOR_TOKEN = "654322:FLOOR-BENCH-TOKEN"
 GROUP = -1_001_700_000_000
 CASE = re.compile(r"KZ27-\d{6}")
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
@@ -111,6 +126,8 @@ class Phase:
     failures: list[str] = field(default_factory=list)
     calls: Counter[str] = field(default_factory=Counter)  # Bot API calls made meanwhile
     cpu: float = 0.0  # CPU seconds the bot's process used meanwhile
+    citizens: list[TimedCitizen] = field(default_factory=list)
+    calls_end: int = 0  # len(emulator.calls) once the phase was over
 
     @property
     def rate(self) -> float:
@@ -125,9 +142,14 @@ class Timed:
         self.chat_id = chat_id
         self.phase = phase
         self.sent_at: list[float] = []
+        self.calls_at: list[int] = []  # len(emulator.calls) as each update went out
+        self.pressed: dict[int, int] = {}  # step -> the id of the message whose button it was
 
-    def mark(self) -> None:
+    def mark(self, pressed: int | None = None) -> None:
+        if pressed is not None:
+            self.pressed[len(self.sent_at)] = pressed
         self.sent_at.append(time.perf_counter())
+        self.calls_at.append(len(self.emu.calls))
         self.phase.updates += 1
 
     def settle(self) -> None:
@@ -149,11 +171,11 @@ class TimedCitizen(Citizen):
         super().__init__(emulator, user_id, "kk")
         self.timed = Timed(emulator, user_id, phase)
 
-    def _marked(self, name: str) -> Any:
+    def _marked(self, name: str, pressed: int | None = None) -> Any:
         action = getattr(self.emu, name)
 
         def call(user_id: int, *args: Any, **kwargs: Any) -> Any:
-            self.timed.mark()
+            self.timed.mark(pressed)
             return action(user_id, *args, **kwargs)
 
         return call
@@ -167,7 +189,8 @@ class TimedCitizen(Citizen):
         # A step may answer in two messages (a note, then the question with the buttons).
         message = await until(lambda: self._with_button(callback_data))
         after = self._mark()
-        self._marked("press_button")(self.id, message["message_id"], callback_data)
+        pressed = message["message_id"]
+        self._marked("press_button", pressed)(self.id, pressed, callback_data)
         return await self._next(after, expect)
 
     async def send(
@@ -220,12 +243,38 @@ async def report_flow(citizen: TimedCitizen) -> None:
     await citizen.tap(rp("anon", "anonymous"))
     await citizen.tap(rp("skip"))  # no files: the summary
     summary = await until(lambda: summary_message(citizen.emu, citizen.id))
-    citizen.timed.mark()
+    citizen.timed.mark(summary["message_id"])
     citizen.emu.press_button(citizen.id, summary["message_id"], rp("submit"))
     await until(lambda: confirmation(citizen.emu, citizen.id))
 
 
 STEPS = 15  # updates in report_flow: the echo users send as many
+EDITS = {"editMessageText", "editMessageReplyMarkup", "editMessageCaption", "deleteMessage"}
+
+
+def floor_script(emulator: BotApiEmulator, phase: Phase) -> list[list[tuple[str, Any]]]:
+    """What bench/floor_bot.py replays: the calls Adal made for each step of the one user of
+    `phase` (the warm-up, so every call but getUpdates was that user's), with the user's chat,
+    the pressed message and the query's id as placeholders."""
+    (citizen,) = phase.citizens
+    timed = citizen.timed
+    bounds = [*timed.calls_at, phase.calls_end]
+    steps: list[list[tuple[str, Any]]] = []
+    for step in range(len(timed.calls_at)):
+        calls: list[tuple[str, Any]] = []
+        for method, params in emulator.calls[bounds[step] : bounds[step + 1]]:
+            if method == "getUpdates":
+                continue
+            params = {k: v for k, v in params.items() if not k.startswith("_")}
+            if params.get("chat_id") == citizen.id:
+                params["chat_id"] = "$chat"
+            if "callback_query_id" in params:
+                params["callback_query_id"] = "$query"
+            if method in EDITS and params.get("message_id") == timed.pressed.get(step):
+                params["message_id"] = "$pressed"
+            calls.append((method, params))
+        steps.append(calls)
+    return steps
 
 
 async def echo_flow(citizen: TimedCitizen) -> None:
@@ -260,6 +309,8 @@ async def run_phase(
     finally:
         gc.enable()
         gc.unfreeze()
+    phase.calls_end = len(emulator.calls)
+    phase.citizens = citizens
     phase.calls = Counter(method for method, _ in emulator.calls[calls_before:])
     phase.cpu = cpu_seconds(pid) - cpu_before
     for result in results:
@@ -284,9 +335,13 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-class EchoProcess:
-    def __init__(self, emulator: TimedEmulator) -> None:
+class BareBot:
+    """bench/echo_bot.py or bench/floor_bot.py in a process of its own."""
+
+    def __init__(self, emulator: TimedEmulator, script: str, **env: str) -> None:
         self.emulator = emulator
+        self.script = script
+        self.extra_env = env
         self.proc: subprocess.Popen[bytes] | None = None
 
     async def start(self) -> float:
@@ -297,9 +352,14 @@ class EchoProcess:
         return self.emulator.first_poll - started
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        env = dict(os.environ, BOT_TOKEN=ECHO_TOKEN, TELEGRAM_API_BASE=self.emulator.base_url)
+        env = dict(
+            os.environ,
+            BOT_TOKEN=self.emulator.token,
+            TELEGRAM_API_BASE=self.emulator.base_url,
+            **self.extra_env,
+        )
         return subprocess.Popen(
-            [sys.executable, str(REPO / "bench" / "echo_bot.py")],
+            [sys.executable, str(REPO / "bench" / self.script)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -450,22 +510,31 @@ def describe(phase: Phase, rss: float) -> str:
     return text
 
 
-async def main(users: int, rounds: int, profile: Path | None, outbox_rate: float) -> None:
+async def main(
+    users: int,
+    rounds: int,
+    profile: Path | None,
+    outbox_rate: float,
+    keep_script: Path | None = None,
+    floor_session: str = "aiogram",
+) -> None:
     print(
         f"{users} users; {STEPS} updates each; {rounds} rounds; cpus={os.cpu_count()};"
-        f" OUTBOX_RATE={outbox_rate:g}"
+        f" OUTBOX_RATE={outbox_rate:g}; the floor's session: {floor_session}"
     )
     print(f"load average at start: {os.getloadavg()[0]:.2f} (the machine is shared)")
     async with (
         TimedEmulator(token=TOKEN) as adal_emu,
         TimedEmulator(token=ECHO_TOKEN, bot_username="echo_bench_bot") as echo_emu,
+        TimedEmulator(token=FLOOR_TOKEN, bot_username="floor_bench_bot") as floor_emu,
     ):
         adal_emu.add_group(GROUP, "Модераторлар")
+        floor_emu.add_group(GROUP, "Модераторлар")
         with tempfile.TemporaryDirectory() as workdir:
             adal = BotProcess(
                 adal_emu, Path(workdir), MODERATOR_CHAT_ID=str(GROUP), OUTBOX_RATE=str(outbox_rate)
             )
-            echo = EchoProcess(echo_emu)
+            echo = BareBot(echo_emu, "echo_bot.py")
             started = time.perf_counter()
             await adal.start(timeout=180)
             assert adal_emu.first_poll is not None and adal.proc is not None
@@ -477,12 +546,25 @@ async def main(users: int, rounds: int, profile: Path | None, outbox_rate: float
             )
             # One user each first, not counted: the first update of each kind warms caches.
             await run_phase("warm", echo_emu, 1, 7_000_000_000, echo_flow, echo.pid)
-            await run_phase("warm", adal_emu, 1, 7_000_000_000, report_flow, adal.proc.pid)
+            warm = await run_phase("warm", adal_emu, 1, 7_000_000_000, report_flow, adal.proc.pid)
+            script = Path(workdir) / "floor.json"
+            script.write_text(json.dumps(floor_script(adal_emu, warm), ensure_ascii=False))
+            if keep_script is not None:
+                shutil.copy(script, keep_script)
+            floor = BareBot(
+                floor_emu, "floor_bot.py", FLOOR_SCRIPT=str(script), FLOOR_SESSION=floor_session
+            )
+            await floor.start()
+            await run_phase("warm", floor_emu, 1, 7_000_000_000, report_flow, floor.pid)
             profiler = Profiler(adal.proc.pid, profile) if profile is not None else None
-            ratios = []
+            ratios: list[float] = []
+            floors: list[float] = []
             for n in range(rounds):
                 base = 7_100_000_000 + n * 10_000
                 echo_phase = await run_phase("echo", echo_emu, users, base, echo_flow, echo.pid)
+                floor_phase = await run_phase(
+                    "floor", floor_emu, users, base, report_flow, floor.pid
+                )
                 if profiler is not None:
                     profiler.start()
                 adal_phase = await run_phase(
@@ -492,9 +574,17 @@ async def main(users: int, rounds: int, profile: Path | None, outbox_rate: float
                     profiler.stop()
                 print(f"round {n + 1} (load average {os.getloadavg()[0]:.2f}):")
                 print(describe(echo_phase, peak_rss_mb(echo.pid)))
+                print(describe(floor_phase, peak_rss_mb(floor.pid)))
                 print(describe(adal_phase, peak_rss_mb(adal.proc.pid)))
                 ratio = adal_phase.rate / echo_phase.rate
                 ratios.append(ratio)
+                floors.append(floor_phase.rate / echo_phase.rate)
+                of_floor = adal_phase.rate / floor_phase.rate
+                floor_p99 = percentile(floor_phase.latencies, 0.99) * 1000
+                print(
+                    f"  floor/echo {floors[-1]:.2f}; adal/floor {of_floor:.2f};"
+                    f" floor p99 {floor_p99:.1f} ms"
+                )
                 cpu_ratio = adal_phase.cpu / echo_phase.cpu
                 p99 = percentile(adal_phase.latencies, 0.99) * 1000
                 print(
@@ -510,6 +600,7 @@ async def main(users: int, rounds: int, profile: Path | None, outbox_rate: float
                     f" needs more than {users / 0.05:.0f} updates/s"
                 )
             echo.stop()
+            floor.stop()
             await adal.terminate()
             if profiler is not None:
                 profiler.write(
@@ -518,6 +609,7 @@ async def main(users: int, rounds: int, profile: Path | None, outbox_rate: float
                 )
                 print(f"profile: {profile}")
     print(f"adal/echo over the rounds: {min(ratios):.2f}-{max(ratios):.2f}")
+    print(f"floor/echo over the rounds: {min(floors):.2f}-{max(floors):.2f}")
 
 
 if __name__ == "__main__":
@@ -531,5 +623,26 @@ if __name__ == "__main__":
         default=1000,
         help="the bot's OUTBOX_RATE (default 1000, its maximum: see the module's docstring)",
     )
+    parser.add_argument(
+        "--floor-script",
+        type=Path,
+        default=None,
+        help="keep the calls bench/floor_bot.py replays (JSON) at this path",
+    )
+    parser.add_argument(
+        "--floor-session",
+        choices=["aiogram", "json"],
+        default="aiogram",
+        help="the floor bot's session: aiogram's own (default) or Adal's JSON bodies",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.rounds, args.profile, args.outbox_rate))
+    asyncio.run(
+        main(
+            args.users,
+            args.rounds,
+            args.profile,
+            args.outbox_rate,
+            args.floor_script,
+            args.floor_session,
+        )
+    )
