@@ -8,6 +8,10 @@ that transaction; the lock makes each call or transaction atomic with respect to
 task (whichever repository issues it) runs in the same transaction, and a nested
 `transaction()` joins it. That is what lets a service write a state change, its history, its
 audit row and its outbox rows through several repositories and commit them together.
+
+Each statement is one trip to aiosqlite's thread: it runs, and its rows are read, in that
+thread (`_run`). aiosqlite's own cursor would take three (execute, fetch, close), and every
+trip is a hand-over between threads that, when the event loop is busy, waits for the GIL.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +34,39 @@ from bot.db.health import FileWatch
 
 BUSY_TIMEOUT_MS = 5000
 Params = Sequence[Any] | dict[str, Any]
+
+
+class Fetch(Enum):
+    """How many of a statement's rows `_run` reads."""
+
+    NONE = 0
+    ONE = 1
+    ALL = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Ran:
+    """What a statement left: the rows read, the rows changed, the new row's id."""
+
+    rows: list[sqlite3.Row]
+    rowcount: int
+    lastrowid: int | None
+
+
+def _statement(conn: sqlite3.Connection, sql: str, params: Params, fetch: Fetch) -> Ran:
+    """Runs in aiosqlite's thread: the statement, its rows, and the cursor closed."""
+    cursor = conn.execute(sql, params)
+    try:
+        if fetch is Fetch.ONE:
+            row = cursor.fetchone()
+            rows = [] if row is None else [row]
+        elif fetch is Fetch.ALL:
+            rows = cursor.fetchall()
+        else:
+            rows = []
+        return Ran(rows, cursor.rowcount, cursor.lastrowid)
+    finally:
+        cursor.close()
 
 
 class Database:
@@ -90,9 +129,15 @@ class Database:
             await self.conn.execute("PRAGMA analysis_limit = 400")
             await self.conn.execute("PRAGMA optimize")
 
-    async def _run(self, sql: str, params: Params) -> aiosqlite.Cursor:
-        """The one place a statement reaches SQLite (tests wrap it to inject faults)."""
-        return await self.conn.execute(sql, params)
+    async def _run(self, sql: str, params: Params, fetch: Fetch = Fetch.NONE) -> Ran:
+        """The one place a statement reaches SQLite (tests wrap it to inject faults).
+
+        aiosqlite has no public call that runs a statement and reads one row, its change
+        count or its row id in one trip (`execute_fetchall` gives only rows); `_execute`, the
+        call its own helpers use, runs a function in its thread with the connection.
+        """
+        conn = self.conn
+        return await conn._execute(_statement, conn._conn, sql, params, fetch)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the number of changed rows."""
@@ -139,18 +184,11 @@ class Database:
             return await self._fetchall(sql, params)
 
     async def _fetchone(self, sql: str, params: Params) -> sqlite3.Row | None:
-        cursor = await self._run(sql, params)
-        try:
-            return await cursor.fetchone()
-        finally:
-            await cursor.close()
+        rows = (await self._run(sql, params, Fetch.ONE)).rows
+        return rows[0] if rows else None
 
     async def _fetchall(self, sql: str, params: Params) -> list[sqlite3.Row]:
-        cursor = await self._run(sql, params)
-        try:
-            return list(await cursor.fetchall())
-        finally:
-            await cursor.close()
+        return (await self._run(sql, params, Fetch.ALL)).rows
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:

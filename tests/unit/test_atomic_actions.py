@@ -23,7 +23,7 @@ import pytest
 
 from bot.config import Settings
 from bot.crypto import Keyring
-from bot.db.connection import Database, Params
+from bot.db.connection import Database, Fetch, Params
 from bot.db.migrations import apply_migrations
 from bot.db.repositories.reports import EvidenceFile, ReportRepository
 from bot.factory import Services, create_services
@@ -48,12 +48,12 @@ class FaultyDatabase(Database):
     writes = 0
     fail_at: int | None = None
 
-    async def _run(self, sql: str, params: Params) -> Any:
+    async def _run(self, sql: str, params: Params, fetch: Fetch = Fetch.NONE) -> Any:
         if sql.lstrip().upper().startswith(WRITES):
             self.writes += 1
             if self.fail_at is not None and self.writes >= self.fail_at:
                 raise InjectedFault(self.writes)
-        return await super()._run(sql, params)
+        return await super()._run(sql, params, fetch)
 
     async def _run_many(self, sql: str, rows: list[Params]) -> None:
         # Many rows in one statement (a broadcast's outbox rows) count as one write.

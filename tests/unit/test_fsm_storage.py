@@ -23,7 +23,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from cryptography.exceptions import InvalidTag
 
 from bot.crypto import Keyring
-from bot.db.connection import Database
+from bot.db.connection import Database, Fetch
 from bot.db.fsm_storage import SQLiteStorage, set_step
 from bot.db.migrations import apply_migrations
 from tests.conftest import TEST_SECRET
@@ -344,9 +344,9 @@ class CountingDb:
         self.statements: list[str] = []
         real = db._run
 
-        async def run(sql: str, params: Any) -> Any:
+        async def run(sql: str, params: Any, fetch: Fetch = Fetch.NONE) -> Any:
             self.statements.append(sql.split()[0])
-            return await real(sql, params)
+            return await real(sql, params, fetch)
 
         monkeypatch.setattr(db, "_run", run)
 

@@ -22,7 +22,7 @@ from aiogram.utils.i18n import I18n
 
 from bot import __main__ as entry
 from bot.app import watch_storage
-from bot.db.connection import Database
+from bot.db.connection import Database, Fetch
 from bot.db.health import FileWatch, StorageAlarm, StorageProblem, storage_problem
 from bot.db.migrations import apply_migrations
 from tests import updates as u
@@ -177,10 +177,10 @@ class FullDisk:
         self.full = False
         real = db._run
 
-        async def run(sql: str, params: Any) -> Any:
+        async def run(sql: str, params: Any, fetch: Fetch = Fetch.NONE) -> Any:
             if self.full and sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
                 raise error_named("SQLITE_FULL")
-            return await real(sql, params)
+            return await real(sql, params, fetch)
 
         monkeypatch.setattr(db, "_run", run)
 
