@@ -232,7 +232,7 @@ class Outbox:
         When it cannot go now (a 429 pause, an error), it stays queued for the worker.
         """
         item = await self._repo.get(item_id)
-        return item is not None and await self._deliver(item) is Outcome.SENT
+        return item is not None and await self._deliver(item, just_read=True) is Outcome.SENT
 
     async def send_due(self) -> int:
         """Send what is due now, most urgent first; return how many were sent.
@@ -318,7 +318,7 @@ class Outbox:
             who: at for who, at in self._last_sent.items() if now - at < self._per_chat
         }
 
-    async def _deliver(self, item: OutboxItem) -> Outcome:
+    async def _deliver(self, item: OutboxItem, *, just_read: bool = False) -> Outcome:
         if item.id in self._inflight or self._paused():
             return Outcome.BUSY
         if self._send is None:
@@ -326,7 +326,8 @@ class Outbox:
         self._inflight.add(item.id)
         try:
             # Read again: another caller may have sent it since this round's list was read.
-            fresh = await self._repo.get(item.id)
+            # A row read just before (no await since) is as fresh as a second read would be.
+            fresh = item if just_read else await self._repo.get(item.id)
             if fresh is None:
                 return Outcome.BUSY
             await self._pace(fresh.recipient)

@@ -134,7 +134,6 @@ class ReportService:
         if not draft.complete or draft.anonymity is None:
             raise DraftIncompleteError(draft.next_step())
         await self.ensure_allowed(pseudonym)
-        await self._limits.check_submission(telegram_id, pseudonym)
         code = await self._new_code() if draft.anonymity != "open" else None
         salt = codes.new_salt() if code else None
         code_hash = (
@@ -150,7 +149,8 @@ class ReportService:
         filed_at = to_db(coarse_hour(self._now()))
         key = self.confirmation_key(telegram_id, chat_id, message_id)
         async with self._db.transaction():
-            await self._limits.check_submission(telegram_id, pseudonym)  # a double tap
+            # Inside the transaction, so two taps of Submit cannot both pass the limit.
+            await self._limits.check_submission(telegram_id, pseudonym)
             report = await self._reports.create(
                 NewReport(
                     region=draft.region or "",
