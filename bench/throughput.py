@@ -2,7 +2,7 @@
 bare aiogram echo bot and a bare aiogram "floor" bot measured in the same run.
 
     .venv/bin/python bench/throughput.py [--users 20] [--rounds 2] [--profile OUT.txt]
-        [--floor-script OUT.json]
+        [--floor-session {aiogram,json}] [--floor-script OUT.json]
 
 Two emulators run in this process (one Bot API emulator per token, same code, same event
 loop): the real `python -m bot` polls one, bench/echo_bot.py (a bare aiogram 3 Dispatcher
